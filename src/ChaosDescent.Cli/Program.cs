@@ -67,6 +67,21 @@ public static class Program
             .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
             .OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal);
         foreach (var c in commands) root.Subcommands.Add(c.Build());
+        // Subcommands contributed by other files (e.g. `bench ensemble`, `bench train`) attach to their parent here.
+        var subs = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(ICliSubcommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (ICliSubcommand)Activator.CreateInstance(t)!)
+            .OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal);
+        foreach (var s in subs)
+        {
+            var parent = root.Subcommands.FirstOrDefault(c => c.Name == s.Parent);
+            if (parent is null)
+            {
+                parent = new Command(s.Parent, $"{s.Parent} commands");
+                root.Subcommands.Add(parent);
+            }
+            parent.Subcommands.Add(s.Build());
+        }
         return root;
     }
 

@@ -18,3 +18,14 @@ public static class ExitCodes
     public const int InternalError = 1;
     public const int UserError = 2;
 }
+
+/// <summary>
+/// A subcommand of a group (e.g. <c>bench ensemble</c>, <c>bench train</c>): found by reflection and attached to
+/// the top-level command named <see cref="Parent"/> (created on demand), so groups can grow without a shared file.
+/// </summary>
+public interface ICliSubcommand
+{
+    string Parent { get; }
+    int Order { get; }
+    Command Build();
+}
