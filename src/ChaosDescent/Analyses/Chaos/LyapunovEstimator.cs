@@ -1,0 +1,349 @@
+using ChaosDescent.Maps;
+using ChaosDescent.Numerics;
+using ChaosDescent.Runners;
+
+namespace ChaosDescent.Analyses.Chaos;
+
+/// <summary>Settings of a Lyapunov estimate.</summary>
+public sealed record LyapunovSettings
+{
+    /// <summary>Steps per orbit that enter the averages (after <see cref="BurnIn"/>); rounded down to a multiple of <see cref="Batches"/>.</summary>
+    public long Steps { get; init; } = 100_000;
+
+    /// <summary>Steps discarded first (the orbit settles on its attractor and the tangent vector aligns).</summary>
+    public long BurnIn { get; init; } = 1_000;
+
+    /// <summary>Independent orbits (random starts); they run in parallel.</summary>
+    public int Orbits { get; init; } = 8;
+
+    /// <summary>Batches per orbit for the batch-means standard error.</summary>
+    public int Batches { get; init; } = 20;
+
+    /// <summary>Also compute the full spectrum (QR / Benettin).</summary>
+    public bool Spectrum { get; init; }
+
+    /// <summary>Where orbits start; null = uniform on the middle half of f0's typical range.</summary>
+    public InitialCondition? Initial { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Worker threads (0 = all cores); results do not depend on it.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>An orbit with |x_k| above this (or non-finite) has diverged and is left out.</summary>
+    public double DivergenceBound { get; init; } = 1e6;
+}
+
+/// <summary>A Lyapunov estimate over several orbits of one map.</summary>
+public sealed class LyapunovResult
+{
+    /// <summary>Maximal exponent: growth rate of a tangent vector renormalized every step (eq. 4 in 1-D). NaN if every orbit diverged.</summary>
+    public required double Lambda { get; init; }
+
+    /// <summary>Standard error of <see cref="Lambda"/> from batch means pooled over orbits.</summary>
+    public required double StdErr { get; init; }
+
+    /// <summary>Eq. 4 taken literally: the time average of ln‖∇φ(x_i)‖₂. Equal to λ in 1-D; in d ≥ 2 an upper bound
+    /// of the maximal exponent (‖J_n⋯J_1‖ ≤ Π‖J_i‖), and the quantity that Thm. 9's m + ln(η/ε) approximates.</summary>
+    public required double NormAverage { get; init; }
+
+    public required double NormAverageStdErr { get; init; }
+
+    /// <summary>All S·d exponents in decreasing order (Benettin QR), or null when not asked for.</summary>
+    public double[]? Spectrum { get; init; }
+
+    public double[]? SpectrumStdErr { get; init; }
+
+    /// <summary>λ of each orbit that did not diverge.</summary>
+    public required double[] PerOrbit { get; init; }
+
+    public required int Orbits { get; init; }
+    public required int DivergedOrbits { get; init; }
+
+    /// <summary>Earliest step (counting the burn-in) at which an orbit diverged, or null.</summary>
+    public long? FirstDivergenceStep { get; init; }
+
+    /// <summary>Steps per orbit that entered the averages.</summary>
+    public required long StepsPerOrbit { get; init; }
+
+    public required int BatchesPerOrbit { get; init; }
+
+    /// <summary>S·d, the dimension of the tangent space.</summary>
+    public required int StateDimension { get; init; }
+
+    public double Seconds { get; init; }
+
+    public bool AllDiverged => DivergedOrbits == Orbits;
+}
+
+/// <summary>
+/// Lyapunov exponents of the deterministic maps of the library (GD, heavy ball, NAG-SC) from their Jacobians
+/// (<see cref="OptimizerMap.Jacobian"/>):
+/// <list type="bullet">
+/// <item>maximal exponent: v ← J(x_n) v / ‖J(x_n) v‖, λ = mean ln ‖J(x_n) v‖ (in 1-D this is eq. 4, mean ln|φ'(x_n)|);</item>
+/// <item>eq. 4 literally, mean ln‖J(x_n)‖₂ (Thm. 9's quantity; an upper bound of λ in d ≥ 2);</item>
+/// <item>full spectrum (Benettin et al. 1980): Q ← qr(J(x_n) Q), λ_k = mean ln|R_kk|.</item>
+/// </list>
+/// Orbits run in blocks of 8 through the vectorized <see cref="OptimizerMap.Step"/>; blocks (and, in
+/// <see cref="RunMany"/>, maps) run in parallel, each with its own random stream, so results do not depend on the
+/// thread count. The standard error pools the batch means of all orbits (batches long against the correlation time
+/// of a chaotic orbit are nearly independent). A diverged orbit is dropped from every average and counted.
+/// </summary>
+public static class LyapunovEstimator
+{
+    private const int BlockSize = 8;
+
+    /// <summary>One map; a user error when the map is random or every orbit diverges.</summary>
+    public static LyapunovResult Run(OptimizerMap map, LyapunovSettings settings, IProgress<double>? progress = null)
+    {
+        var r = RunMany([map], settings, progress)[0];
+        if (r.AllDiverged)
+            throw new UserInputException(
+                $"all {r.Orbits} orbits diverged (first at step {r.FirstDivergenceStep}; bound |x| ≤ {settings.DivergenceBound:G3}): no Lyapunov exponent to estimate at eta = {map.LearningRate:G6}");
+        return r;
+    }
+
+    /// <summary>Several maps (e.g. a sweep over η or ε) in parallel; a map whose orbits all diverged gets NaN, not an exception.</summary>
+    public static LyapunovResult[] RunMany(IReadOnlyList<OptimizerMap> maps, LyapunovSettings settings, IProgress<double>? progress = null)
+    {
+        Validate(settings);
+        foreach (var m in maps)
+            if (m.IsStochastic)
+                throw new UserInputException($"the '{m.Name}' map is random: its tangent map (and Lyapunov exponent) is not defined; use gd, heavyball or nag");
+        int batches = settings.Batches;
+        long batchLen = settings.Steps / batches;
+        int blocks = (settings.Orbits + BlockSize - 1) / BlockSize;
+        var work = new BlockResult[maps.Count, blocks];
+        long done = 0, total = (long)maps.Count * blocks;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount };
+        Parallel.For(0, (int)total, options, item =>
+        {
+            int mi = item / blocks, b = item % blocks;
+            int count = Math.Min(BlockSize, settings.Orbits - b * BlockSize);
+            work[mi, b] = RunBlock(maps[mi], settings, b, count, batchLen);
+            long now = Interlocked.Increment(ref done);
+            progress?.Report((double)now / total);
+        });
+        var results = new LyapunovResult[maps.Count];
+        for (int mi = 0; mi < maps.Count; mi++)
+        {
+            var parts = Enumerable.Range(0, blocks).Select(b => work[mi, b]).ToArray();
+            results[mi] = Combine(parts, settings, batchLen, maps[mi].StateBlocks * maps[mi].Dimension, sw.Elapsed.TotalSeconds);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Thm. 9's prediction for the maximal exponent: m + ln(η/ε) for GD. For the momentum maps, to leading order in
+    /// a = η f'' ~ η/ε ≫ 1 (1-D): heavy ball J = [[1−a, γ], [−a, γ]] has trace 1+γ−a and determinant γ, so its large
+    /// eigenvalue is ≈ −a and the prediction is the same m + ln(η/ε); NAG-SC J = [[(1+c)(1−a), −c], [1−a, 0]] has
+    /// large eigenvalue ≈ (1+c)(1−a), giving m + ln(η/ε) + ln(1+c).
+    /// </summary>
+    public static (double Value, string Note) Theory(OptimizerMap map, double m)
+    {
+        double eps = map.Objective.Epsilon, eta = map.LearningRate;
+        return map switch
+        {
+            NesterovMap nag => (m + Math.Log(eta / eps) + Math.Log(1 + nag.Coefficient),
+                "NAG-SC: m + ln(eta/eps) + ln(1+c) to leading order in eta/eps (extension of Thm. 9)"),
+            HeavyBallMap => (m + Math.Log(eta / eps), "heavy ball: m + ln(eta/eps) to leading order in eta/eps (extension of Thm. 9)"),
+            _ => (m + Math.Log(eta / eps), "Thm. 9: m + ln(eta/eps) + O(eps + eta)"),
+        };
+    }
+
+    private static void Validate(LyapunovSettings s)
+    {
+        if (s.Orbits < 1) throw new UserInputException($"at least one orbit is needed (got {s.Orbits})");
+        if (s.Batches < 2) throw new UserInputException($"at least 2 batches are needed for a standard error (got {s.Batches})");
+        if (s.Steps < 10L * s.Batches) throw new UserInputException($"steps must be at least {10L * s.Batches} ({s.Batches} batches of 10) (got {s.Steps})");
+        if (s.BurnIn < 0) throw new UserInputException($"burn-in must be non-negative (got {s.BurnIn})");
+        if (!(s.DivergenceBound > 0)) throw new UserInputException("divergence bound must be positive");
+    }
+
+    private sealed class BlockResult
+    {
+        public required int Count;
+        public required long[] DivergedAt;        // 0 = alive
+        public required double[] Batch;           // [orbit * batches + b] sums of ln-stretch
+        public required double[] NormBatch;       // eq. 4 sums
+        public double[]? SpectrumBatch;           // [(orbit * n + k) * batches + b]
+    }
+
+    private static BlockResult RunBlock(OptimizerMap map, LyapunovSettings s, int blockIndex, int count, long batchLen)
+    {
+        int d = map.Dimension, n = map.StateBlocks * d, batches = s.Batches;
+        var rng = Xoshiro256.ForStream(s.Seed, (ulong)blockIndex);
+        var state = new double[n * count];
+        var initial = s.Initial ?? DefaultInitial(map);
+        initial.Sample(ref rng, state, count, d);
+        map.Initialize(state, count);
+        var scratch = new double[map.ScratchLength(count)];
+        var res = new BlockResult
+        {
+            Count = count,
+            DivergedAt = new long[count],
+            Batch = new double[count * batches],
+            NormBatch = new double[count * batches],
+            SpectrumBatch = s.Spectrum ? new double[count * n * batches] : null,
+        };
+        // tangent vectors (maximal) and frames (spectrum), random so that no orbit starts orthogonal to the unstable direction
+        var v = new double[count * n];
+        for (int i = 0; i < count; i++) RandomUnit(ref rng, v.AsSpan(i * n, n));
+        double[]? q = null;
+        if (s.Spectrum)
+        {
+            q = new double[count * n * n];
+            for (int i = 0; i < count; i++)
+            {
+                var qi = q.AsSpan(i * n * n, n * n);
+                for (int c = 0; c < n * n; c++) qi[c] = rng.NextGaussian();
+                SmallMatrix.QrInPlace(qi, n, new double[n]);
+            }
+        }
+        var x = new double[n];
+        var jac = new double[n * n];
+        var w = new double[n];
+        var z = new double[n * n];
+        var rdiag = new double[n];
+        bool symmetric = map.StateBlocks == 1; // GD: J = I − η∇²f is symmetric
+        long totalSteps = s.BurnIn + batchLen * batches;
+        for (long step = 0; step < totalSteps; step++)
+        {
+            long counted = step - s.BurnIn;
+            int batch = counted >= 0 ? (int)(counted / batchLen) : -1;
+            for (int i = 0; i < count; i++)
+            {
+                if (res.DivergedAt[i] != 0) continue;
+                for (int c = 0; c < n; c++) x[c] = state[c * count + i];
+                map.Jacobian(x, jac);
+                if (n == 1)
+                {
+                    double l = LogSingularQuadrature.LogAbs(jac[0]);
+                    if (batch >= 0)
+                    {
+                        res.Batch[i * batches + batch] += l;
+                        res.NormBatch[i * batches + batch] += l;
+                        if (res.SpectrumBatch is { } sb1) sb1[i * batches + batch] += l;
+                    }
+                    continue;
+                }
+                var vi = v.AsSpan(i * n, n);
+                SmallMatrix.Apply(jac, vi, w, n);
+                double nrm = SmallMatrix.Norm(w);
+                if (nrm > 0 && double.IsFinite(nrm))
+                    for (int c = 0; c < n; c++) vi[c] = w[c] / nrm;
+                else RandomUnit(ref rng, vi); // J v = 0 exactly (superstable hit): the contribution is −∞, floored below
+                if (batch >= 0)
+                {
+                    res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(nrm);
+                    double jn = symmetric ? SmallMatrix.SymmetricSpectralNorm(jac, n) : SmallMatrix.SpectralNorm(jac, n);
+                    res.NormBatch[i * batches + batch] += LogSingularQuadrature.LogAbs(jn);
+                }
+                if (q is not null)
+                {
+                    var qi = q.AsSpan(i * n * n, n * n);
+                    SmallMatrix.Multiply(jac, qi, z, n);
+                    SmallMatrix.QrInPlace(z, n, rdiag);
+                    z.AsSpan(0, n * n).CopyTo(qi);
+                    if (batch >= 0)
+                        for (int k = 0; k < n; k++) res.SpectrumBatch![(i * n + k) * batches + batch] += LogSingularQuadrature.LogAbs(rdiag[k]);
+                }
+            }
+            map.Step(state, count, ref rng, scratch);
+            for (int i = 0; i < count; i++)
+            {
+                if (res.DivergedAt[i] != 0) continue;
+                bool ok = true;
+                for (int c = 0; c < n; c++)
+                {
+                    double val = state[c * count + i];
+                    ok &= double.IsFinite(val) && (c >= d || Math.Abs(val) <= s.DivergenceBound);
+                }
+                if (!ok)
+                {
+                    res.DivergedAt[i] = step + 1;
+                    for (int c = 0; c < n; c++) state[c * count + i] = 0; // park it: a NaN lane must not reach any statistic
+                }
+            }
+        }
+        return res;
+    }
+
+    private static LyapunovResult Combine(BlockResult[] parts, LyapunovSettings s, long batchLen, int n, double seconds)
+    {
+        int batches = s.Batches;
+        var batchMeans = new List<double>();
+        var normMeans = new List<double>();
+        var specMeans = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
+        var perOrbit = new List<double>();
+        int diverged = 0;
+        long? first = null;
+        foreach (var p in parts)
+            for (int i = 0; i < p.Count; i++)
+            {
+                if (p.DivergedAt[i] != 0)
+                {
+                    diverged++;
+                    first = first is null ? p.DivergedAt[i] : Math.Min(first.Value, p.DivergedAt[i]);
+                    continue;
+                }
+                double sum = 0;
+                for (int b = 0; b < batches; b++)
+                {
+                    batchMeans.Add(p.Batch[i * batches + b] / batchLen);
+                    normMeans.Add(p.NormBatch[i * batches + b] / batchLen);
+                    sum += p.Batch[i * batches + b];
+                    if (p.SpectrumBatch is { } sb)
+                        for (int k = 0; k < n; k++) specMeans[k].Add(sb[(i * n + k) * batches + b] / batchLen);
+                }
+                perOrbit.Add(sum / (batchLen * batches));
+            }
+        var (lam, se) = batchMeans.Count >= 2 ? MConstant.MeanAndStandardError(batchMeans) : (double.NaN, double.NaN);
+        var (nl, nse) = normMeans.Count >= 2 ? MConstant.MeanAndStandardError(normMeans) : (double.NaN, double.NaN);
+        double[]? spec = null, specSe = null;
+        if (s.Spectrum)
+        {
+            spec = new double[n];
+            specSe = new double[n];
+            for (int k = 0; k < n; k++)
+                (spec[k], specSe[k]) = specMeans[k].Count >= 2 ? MConstant.MeanAndStandardError(specMeans[k]) : (double.NaN, double.NaN);
+        }
+        return new LyapunovResult
+        {
+            Lambda = lam,
+            StdErr = se,
+            NormAverage = nl,
+            NormAverageStdErr = nse,
+            Spectrum = spec,
+            SpectrumStdErr = specSe,
+            PerOrbit = perOrbit.ToArray(),
+            Orbits = s.Orbits,
+            DivergedOrbits = diverged,
+            FirstDivergenceStep = first,
+            StepsPerOrbit = batchLen * batches,
+            BatchesPerOrbit = batches,
+            StateDimension = n,
+            Seconds = seconds,
+        };
+    }
+
+    /// <summary>Uniform on the middle half of f0's typical range in every coordinate.</summary>
+    public static InitialCondition DefaultInitial(OptimizerMap map)
+    {
+        var (lo, hi) = map.Objective.Macro.TypicalRange;
+        double c = 0.5 * (lo + hi), w = 0.25 * (hi - lo);
+        return InitialCondition.Uniform(c - w, c + w);
+    }
+
+    private static void RandomUnit(ref Xoshiro256 rng, Span<double> v)
+    {
+        double nrm;
+        do
+        {
+            for (int c = 0; c < v.Length; c++) v[c] = rng.NextGaussian();
+            nrm = SmallMatrix.Norm(v);
+        } while (!(nrm > 0));
+        for (int c = 0; c < v.Length; c++) v[c] /= nrm;
+    }
+}

@@ -1,0 +1,229 @@
+using ChaosDescent.Maps;
+using ChaosDescent.Objectives;
+
+namespace ChaosDescent.Analyses.Chaos;
+
+/// <summary>What GD does at one (η, ε) (Fig. 2 / Rmk. 9 / B.3.2).</summary>
+public enum Regime
+{
+    /// <summary>The attractor is a fixed point: a (linearly stable, hence local) minimizer of f.</summary>
+    Converges,
+
+    /// <summary>A stable cycle of period 2…MaxPeriod, or bounded motion with λ ≤ 0 and no resolved cycle.</summary>
+    Periodic,
+
+    /// <summary>Aperiodic with λ > 0, the orbit confined to one microscopic well.</summary>
+    LocalChaos,
+
+    /// <summary>Aperiodic with λ > 0, the orbit visiting several microscopic wells (it explores f0's landscape).</summary>
+    GlobalChaos,
+
+    /// <summary>The orbit left |x| ≤ bound or became non-finite.</summary>
+    Diverges,
+}
+
+/// <summary>A grid over (η, ε), log-spaced in both.</summary>
+public sealed record RegimeSettings
+{
+    public double EtaMin { get; init; } = 1e-4;
+    public double EtaMax { get; init; } = 3;
+    public double EpsMin { get; init; } = 1e-4;
+    public double EpsMax { get; init; } = 1e-1;
+    public int EtaPoints { get; init; } = 40;
+    public int EpsPoints { get; init; } = 40;
+
+    /// <summary>Fixed start (d numbers); null = <see cref="RegimeMap.DefaultStart"/>.</summary>
+    public double[]? Start { get; init; }
+
+    /// <summary>Attractor search per cell; MaxSteps is raised to 40·ε/η for slow cells (capped at <see cref="MaxStepsCap"/>).</summary>
+    public AttractorSettings Attractor { get; init; } = new() { MaxSteps = 20_000, MinTransient = 2_000, Window = 1_024, MaxPeriod = 32 };
+
+    public int MaxStepsCap { get; init; } = 400_000;
+
+    /// <summary>Memory the results may use; null = a quarter of what the runtime reports as available.</summary>
+    public long? MemoryBudgetBytes { get; init; }
+
+    public int Threads { get; init; }
+}
+
+/// <summary>One cell of the map.</summary>
+/// <param name="Eta">η.</param>
+/// <param name="Eps">ε.</param>
+/// <param name="Regime">The class.</param>
+/// <param name="Period">Detected least period (0 = none).</param>
+/// <param name="Lambda">Maximal Lyapunov exponent measured along the orbit (exact on a cycle).</param>
+/// <param name="LambdaStdErr">Its batch-means standard error.</param>
+/// <param name="ExtentOverEps">Largest coordinate range of the recorded orbit, in units of ε.</param>
+/// <param name="DivergedAtStep">Step of divergence, or null.</param>
+public sealed record RegimeCell(double Eta, double Eps, Regime Regime, int Period, double Lambda, double LambdaStdErr,
+    double ExtentOverEps, long? DivergedAtStep);
+
+/// <summary>The classified grid with the lines of the phase diagram.</summary>
+public sealed class RegimeMapResult
+{
+    /// <summary>Cells, η-major: cell (i, j) = η_i, ε_j at index i·EpsValues.Length + j.</summary>
+    public required RegimeCell[] Cells { get; init; }
+    public required double[] EtaValues { get; init; }
+    public required double[] EpsValues { get; init; }
+
+    /// <summary>m of Cond. 2 (null without phase): the chaos threshold η = e^(−m) ε of Rmk. 9.</summary>
+    public double? M { get; init; }
+
+    /// <summary>2/L0 with L0 = f0's smoothness bound, or max |f0''| over its typical range when f0 is not globally
+    /// L-smooth: GD on f0 alone is unstable above it.</summary>
+    public required double StabilityEta { get; init; }
+
+    public required double[] Start { get; init; }
+    public double Seconds { get; init; }
+
+    public IReadOnlyDictionary<Regime, int> Counts =>
+        Enum.GetValues<Regime>().ToDictionary(r => r, r => Cells.Count(c => c.Regime == r));
+}
+
+/// <summary>
+/// The regime map (Fig. 2 made quantitative). Each cell follows one orbit of the map from a fixed start with
+/// <see cref="AttractorProbe"/> and classifies it:
+/// <list type="number">
+/// <item><b>diverges</b>: the orbit leaves |x| ≤ bound or becomes non-finite;</item>
+/// <item><b>converges</b>: a fixed point is detected (directly or by Newton from a contracting orbit) — stable, so a
+/// local minimizer of f;</item>
+/// <item><b>periodic</b>: a stable cycle of least period 2…P, or no cycle resolved but λ ≤ 3 SE (not chaotic);</item>
+/// <item><b>local chaos</b>: no cycle, λ − 3 SE > 0, and the recorded orbit lies in one microscopic well
+/// (<see cref="WellGeometry.InOneWell"/>);</item>
+/// <item><b>global chaos</b>: no cycle, λ − 3 SE > 0, and the orbit visits several wells.</item>
+/// </list>
+/// </summary>
+public static class RegimeMap
+{
+    /// <summary>Bytes of results and output per cell (record + JSON/CSV text), used to refuse grids that cannot fit.</summary>
+    public const long BytesPerCell = 256;
+
+    public static RegimeMapResult Run(OptimizerMap map, RegimeSettings s, IProgress<double>? progress = null)
+    {
+        Validate(s, map);
+        var f = map.Objective;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var etas = LogSpace(s.EtaMin, s.EtaMax, s.EtaPoints);
+        var epss = LogSpace(s.EpsMin, s.EpsMax, s.EpsPoints);
+        var start = s.Start ?? DefaultStart(f);
+        if (start.Length != f.Dimension) throw new UserInputException($"start has {start.Length} coordinates, the objective has {f.Dimension}");
+        int total = etas.Length * epss.Length;
+        var cells = new RegimeCell[total];
+        long done = 0;
+        // one objective per ε (shared by the η row), built once
+        var objectives = epss.Select(e => f.WithEpsilon(e)).ToArray();
+        Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, k =>
+        {
+            int i = k / epss.Length, j = k % epss.Length;
+            cells[k] = Classify(map.WithObjective(objectives[j]).WithLearningRate(etas[i]), start, s);
+            progress?.Report((double)Interlocked.Increment(ref done) / total);
+        });
+        double? m = null;
+        if (f.Micro is { Kind: not MicroScaleKind.General }) m = MConstant.Compute(f, MConstantOptions.Quick).M;
+        return new RegimeMapResult
+        {
+            Cells = cells, EtaValues = etas, EpsValues = epss, M = m, StabilityEta = StabilityEta(f.Macro), Start = start,
+            Seconds = sw.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Classifies one (η, ε): the map already carries both.</summary>
+    public static RegimeCell Classify(OptimizerMap map, double[] start, RegimeSettings s)
+    {
+        double eta = map.LearningRate, eps = map.Objective.Epsilon;
+        int maxSteps = (int)Math.Clamp(40 * eps / eta, s.Attractor.MaxSteps, Math.Max(s.Attractor.MaxSteps, s.MaxStepsCap));
+        var r = AttractorProbe.Run(map, start, s.Attractor with { MaxSteps = maxSteps });
+        if (r.Diverged) return new RegimeCell(eta, eps, Regime.Diverges, 0, double.NaN, double.NaN, double.NaN, r.DivergedAtStep);
+        int d = r.Dimension, count = r.Window.Length / d;
+        double extent = 0;
+        for (int c = 0; c < d; c++)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int k = 0; k < count; k++)
+            {
+                lo = Math.Min(lo, r.Window[k * d + c]);
+                hi = Math.Max(hi, r.Window[k * d + c]);
+            }
+            extent = Math.Max(extent, hi - lo);
+        }
+        extent /= eps;
+        Regime regime;
+        if (r.Period == 1) regime = Regime.Converges;
+        else if (r.Period > 1) regime = Regime.Periodic;
+        else if (!(r.Lambda - 3 * (double.IsFinite(r.LambdaStdErr) ? r.LambdaStdErr : 0) > 0)) regime = Regime.Periodic;
+        else regime = WellGeometry.InOneWell(map.Objective, r.Window, count) ? Regime.LocalChaos : Regime.GlobalChaos;
+        return new RegimeCell(eta, eps, regime, r.Period, r.Lambda, r.LambdaStdErr, extent, null);
+    }
+
+    /// <summary>Near the bottom of f0, the same for every ε: the minimizer of f0 over its typical range (grid search in
+    /// 1-D, the centre of the range in d ≥ 2) plus 2% of the range's width in every coordinate. Starting inside the
+    /// set where |∇f0| ≤ max|ζ| (Rmk. 12) matters: an orbit that has to slide in from outside meets the shallow
+    /// minima at its edge first and is often caught there.</summary>
+    public static double[] DefaultStart(MultiscaleObjective f)
+    {
+        var (lo, hi) = f.Macro.TypicalRange;
+        var x = Bifurcation.DefaultStart(f);
+        double offset = 0.37 * WellGeometry.Scale(f);
+        return x.Select(v => v - offset + 0.02 * (hi - lo)).ToArray();
+    }
+
+    /// <summary>2/L0 (see <see cref="RegimeMapResult.StabilityEta"/>).</summary>
+    public static double StabilityEta(MacroPotential f0)
+    {
+        double L = f0.SmoothnessBound ?? 0;
+        if (f0.SmoothnessBound is null)
+        {
+            var (lo, hi) = f0.TypicalRange;
+            int d = f0.Dimension;
+            var h = new double[d * d];
+            var x = new double[d];
+            for (int i = 0; i <= 400; i++)
+            {
+                Array.Fill(x, lo + (hi - lo) * i / 400);
+                f0.Hessian(x, h);
+                L = Math.Max(L, SmallMatrix.SymmetricSpectralNorm(h, d));
+            }
+        }
+        return L > 0 ? 2 / L : double.PositiveInfinity;
+    }
+
+    /// <summary>Bytes the results of a grid need (for the refusal message).</summary>
+    public static long RequiredBytes(long etaPoints, long epsPoints) =>
+        etaPoints > 0 && epsPoints > 0 && etaPoints <= long.MaxValue / epsPoints / BytesPerCell
+            ? etaPoints * epsPoints * BytesPerCell
+            : long.MaxValue;
+
+    private static void Validate(RegimeSettings s, OptimizerMap map)
+    {
+        if (map.Objective.Micro is null)
+            throw new UserInputException($"objective '{map.Objective.Name}' has no micro-scale: the regime map is over ε, the micro length");
+        if (!(s.EtaMin > 0) || !(s.EtaMax > s.EtaMin) || !double.IsFinite(s.EtaMax))
+            throw new UserInputException($"need 0 < eta-min < eta-max (got {s.EtaMin}, {s.EtaMax})");
+        if (!(s.EpsMin > 0) || !(s.EpsMax > s.EpsMin) || !double.IsFinite(s.EpsMax))
+            throw new UserInputException($"need 0 < eps-min < eps-max (got {s.EpsMin}, {s.EpsMax})");
+        if (s.EtaPoints < 2 || s.EpsPoints < 2) throw new UserInputException("the grid needs at least 2 points per axis");
+        long need = RequiredBytes(s.EtaPoints, s.EpsPoints);
+        long budget = s.MemoryBudgetBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+        if (need > budget || (long)s.EtaPoints * s.EpsPoints > int.MaxValue / 2)
+            throw new UserInputException(
+                $"a {s.EtaPoints}x{s.EpsPoints} grid needs about {FormatBytes(need)} for its results ({BytesPerCell} bytes per cell) but {FormatBytes(budget)} may be used: reduce --grid");
+        if (map.IsStochastic) throw new UserInputException($"the '{map.Name}' map is random: regimes are defined for gd, heavyball or nag");
+    }
+
+    /// <summary>snake_case name of a regime (as in JSON): converges, periodic, local_chaos, global_chaos, diverges.</summary>
+    public static string Key(Regime r) => r switch
+    {
+        Regime.LocalChaos => "local_chaos",
+        Regime.GlobalChaos => "global_chaos",
+        _ => r.ToString().ToLowerInvariant(),
+    };
+
+    public static string FormatBytes(long b) => b == long.MaxValue ? "more than 8 EiB"
+        : b >= 1L << 40 ? $"{b / (double)(1L << 40):F1} TiB"
+        : b >= 1L << 30 ? $"{b / (double)(1L << 30):F1} GiB"
+        : b >= 1L << 20 ? $"{b / (double)(1L << 20):F1} MiB"
+        : $"{b / 1024.0:F1} KiB";
+
+    public static double[] LogSpace(double lo, double hi, int n) =>
+        Enumerable.Range(0, n).Select(i => Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * i / (n - 1))).ToArray();
+}
