@@ -101,7 +101,7 @@ public sealed class RegimeCommand : ICliCommand
             }
             stdout.WriteLine($"counts: {string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))}");
             if (res.M is { } m3) stdout.WriteLine($"chaos threshold (Rmk. 9): eta = exp(-m) eps = {F(Math.Exp(-m3), "F4")} eps   (m = {F(m3, "F6")})");
-            stdout.WriteLine($"f0 stability bound: eta = 2/L0 = {F(res.StabilityEta, "G4")}");
+            stdout.WriteLine($"stability bound of {m.Name} on f0: eta = {F(res.StabilityEta, "G4")}");
             stdout.WriteLine($"figure: {figure}");
             stdout.WriteLine($"csv: {csv}");
             return 0;

@@ -122,7 +122,7 @@ public static class ChaosPlots
         if (double.IsFinite(r.StabilityEta) && r.StabilityEta > 0)
         {
             double ls = Math.Log10(r.StabilityEta);
-            fig.Line([x0, x1], [ls, ls], $"eta = 2/L0 = {r.StabilityEta:G3} (f0 stability)", new Color(0, 150, 0), dashed: true, width: 2.5f);
+            fig.Line([x0, x1], [ls, ls], $"eta = {r.StabilityEta:G3} (stability on f0)", new Color(0, 150, 0), dashed: true, width: 2.5f);
         }
         fig.Plot.Axes.SetLimits(x0, x1, y0, y1);
         fig.Plot.HideGrid();

@@ -69,8 +69,8 @@ public sealed class RegimeMapResult
     /// <summary>m of Cond. 2 (null without phase): the chaos threshold η = e^(−m) ε of Rmk. 9.</summary>
     public double? M { get; init; }
 
-    /// <summary>2/L0 with L0 = f0's smoothness bound, or max |f0''| over its typical range when f0 is not globally
-    /// L-smooth: GD on f0 alone is unstable above it.</summary>
+    /// <summary>2/L0 for GD (2(1 + γ)/L0 for heavy ball, the NAG-SC equivalent for nag), L0 = f0's smoothness bound or
+    /// max |f0''| over its typical range when f0 is not globally L-smooth: the map on f0 alone is unstable above it.</summary>
     public required double StabilityEta { get; init; }
 
     public required double[] Start { get; init; }
@@ -122,7 +122,7 @@ public static class RegimeMap
         if (f.Micro is { Kind: not MicroScaleKind.General }) m = MConstant.Compute(f, MConstantOptions.Quick).M;
         return new RegimeMapResult
         {
-            Cells = cells, EtaValues = etas, EpsValues = epss, M = m, StabilityEta = StabilityEta(f.Macro), Start = start,
+            Cells = cells, EtaValues = etas, EpsValues = epss, M = m, StabilityEta = StabilityEta(map), Start = start,
             Seconds = sw.Elapsed.TotalSeconds,
         };
     }
@@ -165,6 +165,44 @@ public static class RegimeMap
         var x = Bifurcation.DefaultStart(f);
         double offset = 0.37 * WellGeometry.Scale(f);
         return x.Select(v => v - offset + 0.02 * (hi - lo)).ToArray();
+    }
+
+    /// <summary>
+    /// The smallest η at which the map becomes linearly unstable on f0's stiffest direction: its own Jacobian at the
+    /// minimum of L0·x²/2 (L0 as in <see cref="StabilityEta(MacroPotential)"/>) reaches spectral radius 1. GD gives
+    /// 2/L0, heavy ball 2(1 + γ)/L0, NAG-SC the root of its implicit condition (c depends on η). Found by a geometric
+    /// scan and bisection, so every map is treated alike.
+    /// </summary>
+    public static double StabilityEta(OptimizerMap map)
+    {
+        double gd = StabilityEta(map.Objective.Macro);
+        if (!double.IsFinite(gd)) return gd;
+        double L = 2 / gd;
+        var quad = new MultiscaleObjective("stiffest-direction", new PolynomialPotential("L0 x^2/2", (-1, 1), 0, 0, 0.5 * L), null, 1.0);
+        var probe = map.WithObjective(quad);
+        int n = probe.StateBlocks;
+        var state = new double[n];
+        var jac = new double[n * n];
+        double Rho(double eta)
+        {
+            Array.Clear(state);
+            probe.WithLearningRate(eta).Jacobian(state, jac);
+            return SmallMatrix.SpectralRadius(jac, n);
+        }
+        double lo = 1e-3 / L;
+        if (Rho(lo) >= 1) return lo;
+        for (double hi = lo * 1.05; hi < 1e3 / L; lo = hi, hi *= 1.05)
+        {
+            if (Rho(hi) < 1) continue;
+            for (int it = 0; it < 100; it++)
+            {
+                double mid = 0.5 * (lo + hi);
+                if (Rho(mid) < 1) lo = mid;
+                else hi = mid;
+            }
+            return 0.5 * (lo + hi);
+        }
+        return double.PositiveInfinity;
     }
 
     /// <summary>2/L0 (see <see cref="RegimeMapResult.StabilityEta"/>).</summary>

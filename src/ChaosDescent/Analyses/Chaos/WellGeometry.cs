@@ -75,7 +75,8 @@ public static class WellGeometry
 
     /// <summary>
     /// Whether the points (rows of d numbers) lie in one well. 1-D: no local maximum of f inside [min, max] (f'
-    /// scanned in steps of scale/32, stopping at the first maximum). d ≥ 2: the coordinate-wise extreme points and a
+    /// scanned in steps of scale/32, stopping at the first maximum; ranges wider than 32768·scale count as several
+    /// wells). d ≥ 2: the coordinate-wise extreme points and a
     /// few others all descend to the same minimizer (within scale/20).
     /// </summary>
     public static bool InOneWell(MultiscaleObjective f, ReadOnlySpan<double> points, int count)
@@ -91,10 +92,14 @@ public static class WellGeometry
                 min = Math.Min(min, points[i]);
                 max = Math.Max(max, points[i]);
             }
-            double h = scale / 32, prev = f.Derivative(min);
-            for (double x = min + h; ; x += h)
+            // an orbit wider than 2^20 scan steps (32768 ε) is counted as visiting several wells without scanning:
+            // such widths only occur far outside the support of Rmk. 12, where f is monotone over long stretches
+            double h = scale / 32;
+            if ((max - min) / h > 1 << 20) return false;
+            double prev = f.Derivative(min);
+            for (long k = 1; ; k++)
             {
-                double xe = Math.Min(x, max), g = f.Derivative(xe);
+                double xe = Math.Min(min + k * h, max), g = f.Derivative(xe);
                 if (prev > 0 && g < 0) return false;
                 prev = g;
                 if (xe >= max) return true;
