@@ -41,6 +41,28 @@ public class RegimeMapTests
     }
 
     [Fact]
+    public void StabilityBoundFollowsTheMap()
+    {
+        // x²/2 (L0 = 1): GD 2/L0; heavy ball 2(1 + γ)/L0; NAG-SC with μ = L0 = 1: ηL0 = (2 + 2c)/(1 + 2c) at η = 4
+        var f = ObjectiveCatalog.Create("quadratic-sin");
+        Assert.Equal(2, RegimeMap.StabilityEta(MapFactory.Create("gd", f, 0.1)), 9);
+        Assert.Equal(2 * 1.9, RegimeMap.StabilityEta(MapFactory.Create("heavyball", f, 0.1)), 9);
+        Assert.Equal(4, RegimeMap.StabilityEta(MapFactory.Create("nag", f, 0.1)), 6);
+    }
+
+    [Fact]
+    public void OrbitsWiderThanThousandsOfWellsAreClassifiedQuickly()
+    {
+        // NAG at its stability edge: the orbit swings over ~1e5 (far outside |x| <= 1) without diverging
+        var f = ObjectiveCatalog.Create("quadratic-sin", 1e-4);
+        var cell = RegimeMap.Classify(MapFactory.Create("nag", f, 4), RegimeMap.DefaultStart(f),
+            new RegimeSettings { Attractor = new AttractorSettings { MaxSteps = 5_000, MinTransient = 1_000 } });
+        Assert.Equal(Regime.GlobalChaos, cell.Regime);
+        Assert.True(WellGeometry.InOneWell(f, [0.5 * 1e-4, 1e-4], 2));
+        Assert.False(WellGeometry.InOneWell(f, [-0.5, 0.5], 2));
+    }
+
+    [Fact]
     public void ObjectivesWithoutMicroScaleAreRefused()
     {
         Assert.Throws<UserInputException>(() => RegimeMap.Run(TestMaps.Logistic(3), new RegimeSettings { EtaPoints = 2, EpsPoints = 2 }));

@@ -84,6 +84,8 @@ public static class ChaosPlots
             if (secondTheory is not null) fig.Line(lx, secondTheory, secondTheoryLabel, PlotFigure.ColorAt(3));
         }
         LogTicks(fig.Plot.Axes.Bottom, lx.Min(), lx.Max());
+        // keep the legend off the data: a falling line leaves the upper right free, a rising one the lower right
+        fig.Plot.Legend.Alignment = theory[^1] < theory[0] ? Alignment.UpperRight : Alignment.LowerRight;
         return fig;
     }
 
