@@ -58,6 +58,24 @@ public sealed class Mlp
     /// <summary>Offset of b of weight layer <paramref name="layer"/> (0-based) in θ.</summary>
     public int BiasOffset(int layer) => _offsets[layer] + _widths[layer + 1] * _widths[layer];
 
+    /// <summary>
+    /// Name of parameter <paramref name="index"/>, 1-based layers as in the paper's notation:
+    /// "W1[j,k]" (weight from unit k of layer 0 to unit j of layer 1), "b1[j]", …
+    /// </summary>
+    public string ParameterName(int index)
+    {
+        if (index < 0 || index >= ParameterCount) throw new ArgumentOutOfRangeException(nameof(index));
+        int layer = 0;
+        while (layer + 1 < LayerCount && index >= WeightOffset(layer + 1)) layer++;
+        int rel = index - WeightOffset(layer), fanIn = _widths[layer];
+        int weights = fanIn * _widths[layer + 1];
+        return rel < weights ? $"W{layer + 1}[{rel / fanIn},{rel % fanIn}]" : $"b{layer + 1}[{rel - weights}]";
+    }
+
+    /// <summary>A few representative parameters to watch: W1[0,0], b1[0], and the first weight and bias of the output layer.</summary>
+    public int[] DefaultWatchedParameters() =>
+        new[] { WeightOffset(0), BiasOffset(0), WeightOffset(LayerCount - 1), BiasOffset(LayerCount - 1) }.Distinct().ToArray();
+
     /// <summary>"5-16-1 leakyrelu(α=0.01)".</summary>
     public string Describe() => string.Join("-", _widths) + " " + Activation;
 
