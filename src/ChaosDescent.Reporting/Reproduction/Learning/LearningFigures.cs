@@ -19,22 +19,22 @@ public static class LearningFigures
     public static FigureRef LossCurves(string dir, string name, string title, IReadOnlyList<(TrainingResult Run, string Label)> runs,
         bool withTest = true)
     {
-        var fig = new PlotFigure(title, "epoch", "log₁₀ training loss");
+        var fig = new PlotFigure(title, "epoch", "training loss") { LogY = true };
         int i = 0;
         foreach (var (run, label) in runs)
         {
             var (x, y) = Envelope(run.Losses, 2000);
-            fig.Line(x, y.Select(SafeLog10).ToArray(), label, PlotFigure.ColorAt(i), width: 1.2f);
+            fig.Line(x, y, label, PlotFigure.ColorAt(i), width: 1.2f);
             if (withTest && run.TestEpochs.Length > 0)
             {
-                var (tx, ty) = Finite(run.TestEpochs.Select(e => (double)e), run.TestLosses.Select(SafeLog10));
+                var (tx, ty) = Finite(run.TestEpochs.Select(e => (double)e), run.TestLosses);
                 if (tx.Length > 0) fig.Line(tx, ty, label + " (test)", PlotFigure.ColorAt(i), dashed: true, width: 1);
             }
             i++;
         }
         if (runs.Count > 0 && !runs[0].Run.Diverged)
             fig.VLine(runs[0].Run.Late.Start, "late window", ScottPlot.Colors.Gray);
-        fig.Plot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
+        fig.LegendAt(ScottPlot.Alignment.UpperRight);
         fig.Save(dir, name);
         return new FigureRef(name, title);
     }
@@ -42,20 +42,20 @@ public static class LearningFigures
     /// <summary>Sharpness λ_max(∇²L(θ_t)) along training against the stability threshold 2/η of each run.</summary>
     public static FigureRef SharpnessCurves(string dir, string name, string title, IReadOnlyList<(TrainingResult Run, string Label)> runs)
     {
-        var fig = new PlotFigure(title, "epoch", "sharpness λ_max (log₁₀)");
+        var fig = new PlotFigure(title, "epoch", "sharpness λ_max") { LogY = true };
         int i = 0;
         foreach (var (run, label) in runs)
         {
             var x = run.SharpnessEpochs.Select(e => (double)e).ToList();
             var y = run.SharpnessValues.ToList();
             if (!run.Diverged && double.IsFinite(run.FinalSharpness)) { x.Add(run.EpochsRun); y.Add(run.FinalSharpness); }
-            var (fx, fy) = Finite(x, y.Select(SafeLog10));
+            var (fx, fy) = Finite(x, y);
             if (fx.Length > 0)
             {
                 fig.Line(fx, fy, $"λ_max, {label}", PlotFigure.ColorAt(i), width: 1.5f);
                 fig.Points(fx, fy, null, PlotFigure.ColorAt(i), 4);
             }
-            fig.HLine(Math.Log10(run.StabilityThreshold), $"2/η, {label}", PlotFigure.ColorAt(i));
+            fig.HLine(run.StabilityThreshold, $"2/η, {label}", PlotFigure.ColorAt(i));
             i++;
         }
         fig.Save(dir, name);
@@ -94,13 +94,13 @@ public static class LearningFigures
     /// <summary>Late-window loss mean (± one std) against log₁₀ η, with the transition marked.</summary>
     public static FigureRef SweepLoss(string dir, string name, SweepResult sweep)
     {
-        var fig = new PlotFigure("Late-window training loss against the learning rate", "log₁₀ η", "loss over the late window");
+        var fig = new PlotFigure("Late-window training loss against the learning rate", "learning rate η", "loss over the late window") { LogX = true };
         var ok = sweep.Runs.Where(r => !r.Diverged).ToArray();
-        var x = ok.Select(r => Math.Log10(r.Settings.LearningRate)).ToArray();
-        fig.Line(x, ok.Select(r => r.Late.Mean).ToArray(), "mean", PlotFigure.ColorAt(0));
-        fig.Points(x, ok.Select(r => r.Late.Mean).ToArray(), null, PlotFigure.ColorAt(0), 5);
-        fig.Line(x, ok.Select(r => r.Late.Mean + r.Late.StandardDeviation).ToArray(), "mean ± std", PlotFigure.ColorAt(1), dashed: true, width: 1);
-        fig.Line(x, ok.Select(r => r.Late.Mean - r.Late.StandardDeviation).ToArray(), null, PlotFigure.ColorAt(1), dashed: true, width: 1);
+        var x = ok.Select(r => r.Settings.LearningRate).ToArray();
+        fig.Band(x, ok.Select(r => r.Late.Mean - r.Late.StandardDeviation).ToArray(), ok.Select(r => r.Late.Mean + r.Late.StandardDeviation).ToArray(),
+            "mean ± std", PlotFigure.ColorAt(0));
+        fig.LinePoints(x, ok.Select(r => r.Late.Mean).ToArray(), "mean", PlotFigure.ColorAt(0));
+        fig.LinePoints(x, ok.Select(r => r.Late.StandardDeviation).ToArray(), "std", PlotFigure.ColorAt(1));
         MarkTransition(fig, sweep);
         fig.Save(dir, name);
         return new FigureRef(name, "Late-window training loss (mean ± std) against η; dashed red: the transition learning rate");
@@ -109,13 +109,12 @@ public static class LearningFigures
     /// <summary>Lyapunov exponent (± 2 SE) against log₁₀ η.</summary>
     public static FigureRef SweepLyapunov(string dir, string name, SweepResult sweep)
     {
-        var fig = new PlotFigure("Maximal Lyapunov exponent of the training map", "log₁₀ η", "λ per epoch");
+        var fig = new PlotFigure("Maximal Lyapunov exponent of the training map", "learning rate η", "λ per epoch") { LogX = true };
         var ok = sweep.Runs.Where(r => !r.Diverged && double.IsFinite(r.Lyapunov)).ToArray();
-        var x = ok.Select(r => Math.Log10(r.Settings.LearningRate)).ToArray();
-        fig.Line(x, ok.Select(r => r.Lyapunov).ToArray(), "λ", PlotFigure.ColorAt(0));
-        fig.Points(x, ok.Select(r => r.Lyapunov).ToArray(), null, PlotFigure.ColorAt(0), 5);
-        fig.Line(x, ok.Select(r => r.Lyapunov + 2 * Nz(r.LyapunovStandardError)).ToArray(), "λ ± 2 SE", PlotFigure.ColorAt(1), dashed: true, width: 1);
-        fig.Line(x, ok.Select(r => r.Lyapunov - 2 * Nz(r.LyapunovStandardError)).ToArray(), null, PlotFigure.ColorAt(1), dashed: true, width: 1);
+        var x = ok.Select(r => r.Settings.LearningRate).ToArray();
+        fig.Band(x, ok.Select(r => r.Lyapunov - 2 * Nz(r.LyapunovStandardError)).ToArray(),
+            ok.Select(r => r.Lyapunov + 2 * Nz(r.LyapunovStandardError)).ToArray(), "λ ± 2 SE", PlotFigure.ColorAt(0));
+        fig.LinePoints(x, ok.Select(r => r.Lyapunov).ToArray(), "λ", PlotFigure.ColorAt(0));
         fig.HLine(0, null, ScottPlot.Colors.Black);
         MarkTransition(fig, sweep);
         fig.Save(dir, name);
@@ -125,12 +124,16 @@ public static class LearningFigures
     /// <summary>Final sharpness against 2/η, both against log₁₀ η.</summary>
     public static FigureRef SweepSharpness(string dir, string name, SweepResult sweep)
     {
-        var fig = new PlotFigure("Sharpness at the end of training against 2/η", "log₁₀ η", "log₁₀ λ_max");
+        var fig = new PlotFigure("Sharpness at the end of training against 2/η", "learning rate η", "λ_max") { LogX = true, LogY = true };
         var all = sweep.Runs.ToArray();
-        var x = all.Select(r => Math.Log10(r.Settings.LearningRate)).ToArray();
-        fig.Line(x, all.Select(r => Math.Log10(r.StabilityThreshold)).ToArray(), "2/η", ScottPlot.Colors.Gray, dashed: true);
-        var (sx, sy) = Finite(all.Select(r => Math.Log10(r.Settings.LearningRate)), all.Select(r => SafeLog10(r.FinalSharpness)));
-        if (sx.Length > 0) fig.Points(sx, sy, "λ_max at the end", PlotFigure.ColorAt(0), 6);
+        var x = all.Select(r => r.Settings.LearningRate).ToArray();
+        fig.Line(x, all.Select(r => r.StabilityThreshold).ToArray(), "2/η", ScottPlot.Colors.Gray, dashed: true);
+        var conv = all.Where(r => r.Late.Converged && !r.Diverged).ToArray();
+        var non = all.Where(r => !r.Late.Converged && !r.Diverged).ToArray();
+        var (cx, cy) = Finite(conv.Select(r => r.Settings.LearningRate), conv.Select(r => r.FinalSharpness));
+        if (cx.Length > 0) fig.Points(cx, cy, "λ_max, converging runs", PlotFigure.ColorAt(2), 7);
+        var (nx, ny) = Finite(non.Select(r => r.Settings.LearningRate), non.Select(r => r.FinalSharpness));
+        if (nx.Length > 0) fig.Points(nx, ny, "λ_max, non-converging runs", PlotFigure.ColorAt(1), 7);
         MarkTransition(fig, sweep);
         fig.Save(dir, name);
         return new FigureRef(name, "Sharpness at the last epoch against the stability threshold 2/η: converging runs stay below it, non-converging ones sit on it (edge of stability)");
@@ -188,7 +191,7 @@ public static class LearningFigures
 
     private static void MarkTransition(PlotFigure fig, SweepResult sweep)
     {
-        if (sweep.TransitionLr is { } t) fig.VLine(Math.Log10(t), $"transition η = {t.ToString("G3", Ci)}", ScottPlot.Colors.Red);
+        if (sweep.TransitionLr is { } t) fig.VLine(t, $"transition η = {t.ToString("G3", Ci)}", ScottPlot.Colors.Red);
     }
 
     /// <summary>
@@ -228,7 +231,6 @@ public static class LearningFigures
         return (pairs.Select(p => p.First).ToArray(), pairs.Select(p => p.Second).ToArray());
     }
 
-    private static double SafeLog10(double v) => v > 0 && double.IsFinite(v) ? Math.Log10(v) : double.NaN;
     private static double Nz(double v) => double.IsFinite(v) ? v : 0;
     internal static string F(double v) => double.IsFinite(v) ? v.ToString("R", Ci) : "";
     private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
