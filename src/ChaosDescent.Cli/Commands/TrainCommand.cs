@@ -161,13 +161,8 @@ public sealed class TrainCommand : ICliCommand
             LearningFigures.LossCurves(dir, "loss", $"Training loss, {setup.Model.Describe()}, {label}", [(r, label)]),
             LearningFigures.SharpnessCurves(dir, "sharpness", "Sharpness λ_max along training against 2/η", [(r, label)]),
         };
-        if (!r.Diverged)
-            for (int i = 0; i < r.WatchedParameters.Length; i++)
-            {
-                var name = setup.Model.ParameterName(r.WatchedParameters[i]);
-                figs.Add(LearningFigures.WeightHistogram(dir, "weight_" + FileSafe(name), $"{name} over the late epochs ({label})",
-                    [(r.WatchedTraces[i], name)]));
-            }
+        if (!r.Diverged && r.WatchedParameters.Length > 0)
+            figs.Add(LearningFigures.WeightHistogramPanels(dir, "weights", label, r, setup.Model.ParameterName));
         files.AddRange(figs.SelectMany(f => new[] { Path.Combine(dir, f.Name + ".png"), Path.Combine(dir, f.Name + ".svg") }));
         return files;
     }
@@ -241,8 +236,6 @@ public sealed class TrainCommand : ICliCommand
                 throw new UserInputException($"--watch: '{parts[i]}' is not a parameter index in 0…{parameters - 1}");
         return values;
     }
-
-    private static string FileSafe(string s) => new string(s.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray()).Trim('_');
 
     private static string Fmt(double v) =>
         double.IsNaN(v) ? "n/a" : Math.Abs(v) is >= 1e-3 and < 1e5 or 0 ? v.ToString("G4", CultureInfo.InvariantCulture) : v.ToString("0.###e+0", CultureInfo.InvariantCulture);

@@ -55,9 +55,10 @@ public sealed class Fig67Reproduction : IReproduction
             [(large, $"η = {F(LargeLr)}")]) with { Caption = $"Fig. 6 analogue: training loss at η = {F(LargeLr)}; it stops decreasing and keeps fluctuating (log scale; min/max envelope per pixel column)." });
         res.Figures.Add(LearningFigures.LossCurves(fig, "fig7_loss", $"Fig. 7: training loss at small η = {F(SmallLr)} (same initialization)",
             [(small, $"η = {F(SmallLr)}")]) with { Caption = $"Fig. 7 analogue: the same initialization at η = {F(SmallLr)}: the loss decreases monotonically towards a local minimum." });
-        res.Figures.Add(LearningFigures.WeightHistogram(fig, "fig6_weight_hist", $"{wName} over the last {large.Late.Length} epochs",
-            [(large.WatchedTraces[iOut], $"η = {F(LargeLr)}"), (small.WatchedTraces[iOut], $"η = {F(SmallLr)}")])
-            with { Caption = $"Empirical distribution of the output weight {wName} over the late window: spread out at large η (GD 'converges to a distribution'), a point mass at small η." });
+        res.Figures.Add(LearningFigures.WeightHistogramPanels(fig, "fig6_weight_hist", $"η = {F(LargeLr)}", large, model.ParameterName)
+            with { Caption = $"Fig. 6 analogue: empirical distributions of four weights over the last {large.Late.Length} epochs at η = {F(LargeLr)}: GD keeps sampling a spread of values instead of settling." });
+        res.Figures.Add(LearningFigures.WeightHistogramPanels(fig, "fig7_weight_hist", $"η = {F(SmallLr)}", small, model.ParameterName)
+            with { Caption = $"Fig. 7 analogue: the same weights over the last {small.Late.Length} epochs at η = {F(SmallLr)}: a slow monotone drift into the minimum (a narrow, flat histogram), not a distribution." });
         res.Figures.Add(WeightTrace(fig, "fig6_weight_trace", wName, large, small, iOut));
         res.Figures.Add(LearningFigures.SharpnessCurves(fig, "fig6_sharpness", "Sharpness λ_max along training against 2/η",
             [(large, $"η = {F(LargeLr)}"), (paperLarge, $"η = {F(PaperLargeLr)}"), (small, $"η = {F(SmallLr)}")])
@@ -93,7 +94,7 @@ public sealed class Fig67Reproduction : IReproduction
         res.Checks.Add(Check.AtMost("fig6-lyapunov", $"η = {F(LargeLr)}: maximal Lyapunov exponent minus 2 SE (per epoch; > 0 would be chaos)",
             0, large.Lyapunov - 2 * large.LyapunovStandardError,
             $"λ = {F(large.Lyapunov)} ± {F(large.LyapunovStandardError)} over {large.LyapunovEpochs} epochs. The paper calls Fig. 6 'stochasticity originated from chaos'; " +
-            "under standardized data we measure non-convergence at the edge of stability with λ ≈ 0 (marginal, not measurably chaotic) — see the sweep, where targets in dB give λ > 0."));
+            "under standardized data we measure non-convergence at the edge of stability with λ ≈ 0 (marginal, not measurably chaotic) — see docs/learning.md for runs with the target in dB."));
         res.Checks.Add(Check.True("paper-large-lr-standardized", $"under standardized data the paper's large η = {F(PaperLargeLr)} still converges within {epochs} epochs",
             paperLarge.Late.Converged, $"λ_max = {F(paperLarge.FinalSharpness)} < 2/η = {F(2 / PaperLargeLr)}: below the transition (see the sweep); our large η is {F(LargeLr)}"));
         if (dbRuns.Length > 0)
@@ -134,13 +135,16 @@ public sealed class Fig67Reproduction : IReproduction
 
     private static FigureRef WeightTrace(string dir, string name, string wName, TrainingResult large, TrainingResult small, int index)
     {
-        var fig = new PlotFigure($"{wName} over the late epochs", "epoch", wName);
-        int n = Math.Min(large.Late.Length, 2000);
+        var panels = new PanelFigure(1, 2);
+        int n = Math.Min(large.Late.Length, 300);
         var x = Enumerable.Range(large.Late.Start + large.Late.Length - n, n).Select(e => (double)e).ToArray();
-        fig.Line(x, large.WatchedTraces[index][^n..], $"η = {F(LargeLr)}", PlotFigure.ColorAt(0), width: 1);
-        fig.Line(x, small.WatchedTraces[index][^n..], $"η = {F(SmallLr)}", PlotFigure.ColorAt(1), width: 2);
-        fig.Save(dir, name);
-        return new FigureRef(name, $"The output weight {wName} over the last {n} epochs: it keeps moving at large η (every other epoch on either side of a valley, with irregular drift) and is frozen at small η.");
+        panels.Panel(0, 0, $"{wName} at η = {F(LargeLr)}", "epoch", wName)
+            .LinePoints(x, large.WatchedTraces[index][^n..], null, PlotFigure.ColorAt(0), 2, 0.8f);
+        panels.Panel(0, 1, $"{wName} at η = {F(SmallLr)}", "epoch", wName)
+            .LinePoints(x, small.WatchedTraces[index][^n..], null, PlotFigure.ColorAt(1), 2, 0.8f);
+        panels.Save(dir, name);
+        return new FigureRef(name, $"The output weight {wName} over the last {n} epochs: at large η it jumps across a valley every epoch (period-2 pattern) " +
+                                   "with an irregular envelope; at small η it creeps monotonically.");
     }
 
     private static void WriteCsv(ReproductionResult res, ReproductionContext context, string name, params (string Label, TrainingResult Run)[] runs)

@@ -58,37 +58,54 @@ public static class LearningFigures
             fig.HLine(run.StabilityThreshold, $"2/η, {label}", PlotFigure.ColorAt(i));
             i++;
         }
+        fig.LegendAt(ScottPlot.Alignment.MiddleRight);
         fig.Save(dir, name);
         return new FigureRef(name, title);
     }
 
-    /// <summary>Histogram (density) of one watched parameter's values over the late window.</summary>
+    /// <summary>Histogram (density) of one or more value series over the late window, overlaid.</summary>
     public static FigureRef WeightHistogram(string dir, string name, string title, IReadOnlyList<(double[] Values, string Label)> series, int bins = 60)
     {
         var fig = new PlotFigure(title, "parameter value", "density over late epochs");
         int i = 0;
-        foreach (var (values, label) in series)
-        {
-            if (values.Length == 0) { i++; continue; }
-            double lo = values.Min(), hi = values.Max();
-            if (hi - lo < 1e-12 * Math.Max(1, Math.Abs(lo)))
-            {
-                // A point mass (a converged run): draw it as a vertical line.
-                fig.VLine(lo, $"{label}: all at {lo.ToString("G6", Ci)}", PlotFigure.ColorAt(i), dashed: false);
-                i++;
-                continue;
-            }
-            var edges = new double[bins + 1];
-            for (int b = 0; b <= bins; b++) edges[b] = lo + (hi - lo) * b / bins;
-            var h = new double[bins];
-            foreach (var v in values) h[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
-            double width = (hi - lo) / bins;
-            for (int b = 0; b < bins; b++) h[b] /= values.Length * width;
-            fig.Steps(edges, h, label, PlotFigure.ColorAt(i));
-            i++;
-        }
+        foreach (var (values, label) in series) DrawHistogram(fig, values, label, PlotFigure.ColorAt(i++), bins);
         fig.Save(dir, name);
         return new FigureRef(name, title);
+    }
+
+    /// <summary>One panel per watched parameter of <paramref name="run"/>: its histogram over the late window.</summary>
+    public static FigureRef WeightHistogramPanels(string dir, string name, string title, TrainingResult run, Func<int, string> parameterName, int bins = 60)
+    {
+        int k = Math.Max(1, run.WatchedParameters.Length);
+        int cols = Math.Min(2, k), rows = (k + cols - 1) / cols;
+        var panels = new PanelFigure(rows, cols);
+        for (int i = 0; i < run.WatchedParameters.Length; i++)
+        {
+            var pname = parameterName(run.WatchedParameters[i]);
+            var fig = panels.Panel(i / cols, i % cols, $"{pname}, {title}", pname, "density over late epochs");
+            DrawHistogram(fig, run.WatchedTraces[i], null, PlotFigure.ColorAt(0), bins);
+        }
+        panels.Save(dir, name);
+        return new FigureRef(name, title);
+    }
+
+    private static void DrawHistogram(PlotFigure fig, double[] values, string? label, ScottPlot.Color color, int bins)
+    {
+        if (values.Length == 0) return;
+        double lo = values.Min(), hi = values.Max();
+        if (hi - lo < 1e-12 * Math.Max(1, Math.Abs(lo)))
+        {
+            // A point mass (a converged run): draw it as a vertical line.
+            fig.VLine(lo, $"{(label is null ? "" : label + ": ")}all at {lo.ToString("G6", Ci)}", color, dashed: false);
+            return;
+        }
+        var edges = new double[bins + 1];
+        for (int b = 0; b <= bins; b++) edges[b] = lo + (hi - lo) * b / bins;
+        var h = new double[bins];
+        foreach (var v in values) h[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
+        double width = (hi - lo) / bins;
+        for (int b = 0; b < bins; b++) h[b] /= values.Length * width;
+        fig.Bars(edges, h, label, color);
     }
 
     /// <summary>Late-window loss mean (± one std) against log₁₀ η, with the transition marked.</summary>
