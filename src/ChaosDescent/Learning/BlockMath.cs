@@ -12,6 +12,13 @@ namespace ChaosDescent.Learning;
 /// </summary>
 internal static class BlockMath
 {
+    /// <summary>
+    /// a·b + c for the scalar tails. Deliberately not <see cref="Math.FusedMultiplyAdd"/>: without FMA hardware
+    /// (the scalar path's use case) that call is emulated in software and is tens of times slower.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Mad(double a, double b, double c) => a * b + c;
+
     /// <summary>y ← y + a·x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
@@ -38,7 +45,7 @@ internal static class BlockMath
                 r.StoreUnsafe(ref yr, (nuint)i);
             }
         }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Math.FusedMultiplyAdd(a, Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = Mad(a, Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
     }
 
     /// <summary>y ← y + a·x + b·u (two rows at once: one load/store of y instead of two).</summary>
@@ -73,7 +80,7 @@ internal static class BlockMath
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref yr, i) = Math.FusedMultiplyAdd(b, Unsafe.Add(ref ur, i), Math.FusedMultiplyAdd(a, Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i)));
+            Unsafe.Add(ref yr, i) = Mad(b, Unsafe.Add(ref ur, i), Mad(a, Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i)));
     }
 
     /// <summary>Σ x·y.</summary>
@@ -111,7 +118,7 @@ internal static class BlockMath
                 a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i), a0);
             s = Vector256.Sum(a0 + a1);
         }
-        for (; i < n; i++) s = Math.FusedMultiplyAdd(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i), s);
+        for (; i < n; i++) s = Mad(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i), s);
         return s;
     }
 
@@ -194,7 +201,7 @@ internal static class BlockMath
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref dr, i) = Math.FusedMultiplyAdd(Unsafe.Add(ref er, i), Unsafe.Add(ref fr, i),
+            Unsafe.Add(ref dr, i) = Mad(Unsafe.Add(ref er, i), Unsafe.Add(ref fr, i),
                 Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i) * Unsafe.Add(ref cr, i));
     }
 
@@ -240,7 +247,7 @@ internal static class BlockMath
         {
             double r = Unsafe.Add(ref zr, i) - Unsafe.Add(ref yr, i);
             double wri = Unsafe.Add(ref wr, i) * r;
-            s = Math.FusedMultiplyAdd(wri, r, s);
+            s = Mad(wri, r, s);
             Unsafe.Add(ref gr, i) = wri + wri;
         }
         return s;
@@ -255,6 +262,9 @@ internal static class BlockMath
 /// </summary>
 internal static class LayerKernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Mad(double a, double b, double c) => a * b + c;
+
     /// <summary>Doubles per vector accumulator slot (the widest SIMD width; narrower paths use a prefix).</summary>
     public const int Lanes = 8;
 
@@ -357,8 +367,8 @@ internal static class LayerKernels
         for (; c < len; c++)
         {
             double a = bias;
-            for (int i = 0; i < count; i++) a = Math.FusedMultiplyAdd(Unsafe.Add(ref wr, i * ws), Unsafe.Add(ref xr, i * len + c), a);
-            for (int i = 0; i < count2; i++) a = Math.FusedMultiplyAdd(Unsafe.Add(ref ur, i * us), Unsafe.Add(ref yr, i * len + c), a);
+            for (int i = 0; i < count; i++) a = Mad(Unsafe.Add(ref wr, i * ws), Unsafe.Add(ref xr, i * len + c), a);
+            for (int i = 0; i < count2; i++) a = Mad(Unsafe.Add(ref ur, i * us), Unsafe.Add(ref yr, i * len + c), a);
             if (scale) a *= Unsafe.Add(ref mr, c);
             Unsafe.Add(ref dr, c) = a;
         }
@@ -438,7 +448,7 @@ internal static class LayerKernels
             for (int i = 0; i < count; i++)
             {
                 double s = 0;
-                for (int c = 0; c < len; c++) s = Math.FusedMultiplyAdd(Unsafe.Add(ref gr, c), Unsafe.Add(ref xr, i * len + c), s);
+                for (int c = 0; c < len; c++) s = Mad(Unsafe.Add(ref gr, c), Unsafe.Add(ref xr, i * len + c), s);
                 Unsafe.Add(ref ar, i * Lanes) += s;
             }
             if (!biasSlot.IsEmpty)
