@@ -195,7 +195,9 @@ public sealed class TrainCommand : ICliCommand
         o.WriteLine($"late window       epochs {r.Late.Start}–{r.Settings.Epochs - 1}: mean {Fmt(s.LossMeanLate)}, std {Fmt(s.LossStdLate)}, rises in {Fmt(100 * s.IncreaseFractionLate)}% of epochs");
         o.WriteLine($"converged         {(s.Converged ? "yes" : "no")}  (regime: {s.Regime})");
         o.WriteLine($"Lyapunov          {Fmt(s.Lyapunov)} ± {Fmt(s.LyapunovSe)} per epoch (over {r.LyapunovEpochs} epochs)");
-        o.WriteLine($"sharpness         λ_max = {Fmt(s.Sharpness)}   vs 2/η = {Fmt(s.TwoOverLr)}");
+        o.WriteLine(s.Momentum > 0
+            ? $"sharpness         λ_max = {Fmt(s.Sharpness)}   vs 2(1+β)/η = {Fmt(s.StabilityThreshold)} (heavy-ball stability threshold)"
+            : $"sharpness         λ_max = {Fmt(s.Sharpness)}   vs 2/η = {Fmt(s.TwoOverLr)}");
         if (double.IsFinite(s.TestLoss)) o.WriteLine($"test loss         {Fmt(s.TestLoss)}");
         o.WriteLine($"time              {s.Seconds.ToString("F2", CultureInfo.InvariantCulture)} s");
         o.WriteLine($"output            {dir}");
@@ -204,11 +206,11 @@ public sealed class TrainCommand : ICliCommand
     private static void PrintSweep(TextWriter o, Setup setup, SweepResult sweep, string dir)
     {
         o.WriteLine($"network {setup.Model.Describe()}, data {setup.DataName} ({setup.Data.Train.Count} training samples, {DataPreparation.Name(setup.Data.Preprocessing)}), {sweep.Runs[0].Settings.Epochs} epochs, seed {setup.Seed}");
-        o.WriteLine($"{"lr",10} {"final loss",12} {"late mean",12} {"late std",10} {"rises",6} {"conv",5} {"Lyapunov",11} {"± SE",9} {"λ_max",9} {"2/η",9}  regime");
+        o.WriteLine($"{"lr",10} {"final loss",12} {"late mean",12} {"late std",10} {"rises",6} {"conv",5} {"Lyapunov",11} {"± SE",9} {"λ_max",9} {"threshold",9}  regime");
         foreach (var r in sweep.Runs)
         {
             var s = RunSummary.From(r);
-            o.WriteLine($"{Fmt(s.Lr),10} {Fmt(s.FinalLoss),12} {Fmt(s.LossMeanLate),12} {Fmt(s.LossStdLate),10} {Fmt(s.IncreaseFractionLate),6} {(s.Converged ? "yes" : "no"),5} {Fmt(s.Lyapunov),11} {Fmt(s.LyapunovSe),9} {Fmt(s.Sharpness),9} {Fmt(s.TwoOverLr),9}  {s.Regime}");
+            o.WriteLine($"{Fmt(s.Lr),10} {Fmt(s.FinalLoss),12} {Fmt(s.LossMeanLate),12} {Fmt(s.LossStdLate),10} {Fmt(s.IncreaseFractionLate),6} {(s.Converged ? "yes" : "no"),5} {Fmt(s.Lyapunov),11} {Fmt(s.LyapunovSe),9} {Fmt(s.Sharpness),9} {Fmt(s.StabilityThreshold),9}  {s.Regime}");
         }
         o.WriteLine(sweep.TransitionLr is { } t
             ? $"transition lr     {Fmt(t)} (smallest swept η that did not converge; the last converging one was {(sweep.LastConvergedLr is { } l ? Fmt(l) : "none")})"

@@ -32,6 +32,7 @@ public sealed record RunSummary(
     double LyapunovSe,
     double Sharpness,
     double TwoOverLr,
+    double StabilityThreshold,
     string Regime,
     double TestLoss,
     double Seconds)
@@ -41,7 +42,7 @@ public sealed record RunSummary(
         var regime = Classify(r);
         return new RunSummary(r.Settings.LearningRate, r.Settings.Momentum, r.Settings.Epochs, r.FinalLoss, r.Late.Mean,
             r.Late.StandardDeviation, r.Late.IncreaseFraction, r.Late.Converged, r.Diverged, r.DivergedAtEpoch, r.Lyapunov,
-            r.LyapunovStandardError, r.FinalSharpness, r.StabilityThreshold, regime.ToString().ToLowerInvariant(),
+            r.LyapunovStandardError, r.FinalSharpness, 2 / r.Settings.LearningRate, r.StabilityThreshold, regime.ToString().ToLowerInvariant(),
             r.TestLosses.Length > 0 && !r.Diverged ? r.TestLosses[^1] : double.NaN, r.Seconds);
     }
 

@@ -111,8 +111,11 @@ public sealed class TrainingResult
     /// <summary>Wall-clock seconds of the whole run (diagnostics included).</summary>
     public required double Seconds { get; init; }
 
-    /// <summary>2/η, the linear-stability threshold that the sharpness is compared with.</summary>
-    public double StabilityThreshold => 2 / Settings.LearningRate;
+    /// <summary>
+    /// The linear-stability threshold for the sharpness: a minimum is stable for GD iff λ_max &lt; 2/η, for heavy
+    /// ball iff λ_max &lt; 2(1 + β)/η (the companion matrix of each Hessian eigen-direction has spectral radius &lt; 1).
+    /// </summary>
+    public double StabilityThreshold => 2 * (1 + Settings.Momentum) / Settings.LearningRate;
 }
 
 /// <summary>

@@ -55,7 +55,7 @@ public static class LearningFigures
                 fig.Line(fx, fy, $"λ_max, {label}", PlotFigure.ColorAt(i), width: 1.5f);
                 fig.Points(fx, fy, null, PlotFigure.ColorAt(i), 4);
             }
-            fig.HLine(run.StabilityThreshold, $"2/η, {label}", PlotFigure.ColorAt(i));
+            fig.HLine(run.StabilityThreshold, $"{(run.Settings.Momentum > 0 ? "2(1+β)/η" : "2/η")}, {label}", PlotFigure.ColorAt(i));
             i++;
         }
         fig.LegendAt(ScottPlot.Alignment.MiddleRight);
@@ -164,7 +164,7 @@ public static class LearningFigures
         for (int t = 0; t < r.Losses.Length; t++) sb.Append(t).Append(',').Append(F(r.Losses[t])).Append('\n');
         files.Add(Write(dir, prefix + "loss.csv", sb));
 
-        sb = new StringBuilder("epoch,sharpness,two_over_lr\n");
+        sb = new StringBuilder("epoch,sharpness,stability_threshold\n");
         for (int i = 0; i < r.SharpnessEpochs.Length; i++)
             sb.Append(r.SharpnessEpochs[i]).Append(',').Append(F(r.SharpnessValues[i])).Append(',').Append(F(r.StabilityThreshold)).Append('\n');
         if (!r.Diverged) sb.Append(r.EpochsRun).Append(',').Append(F(r.FinalSharpness)).Append(',').Append(F(r.StabilityThreshold)).Append('\n');
@@ -195,12 +195,12 @@ public static class LearningFigures
     /// <summary>One row per swept learning rate.</summary>
     public static string WriteSweepCsv(string dir, string name, SweepResult sweep)
     {
-        var sb = new StringBuilder("lr,final_loss,loss_mean_late,loss_std_late,increase_fraction_late,converged,diverged,lyapunov,lyapunov_se,sharpness,two_over_lr,regime,seconds\n");
+        var sb = new StringBuilder("lr,final_loss,loss_mean_late,loss_std_late,increase_fraction_late,converged,diverged,lyapunov,lyapunov_se,sharpness,stability_threshold,regime,seconds\n");
         foreach (var r in sweep.Runs)
         {
             var s = RunSummary.From(r);
             sb.Append(string.Join(",", F(s.Lr), F(s.FinalLoss), F(s.LossMeanLate), F(s.LossStdLate), F(s.IncreaseFractionLate),
-                s.Converged ? "1" : "0", s.Diverged ? "1" : "0", F(s.Lyapunov), F(s.LyapunovSe), F(s.Sharpness), F(s.TwoOverLr), s.Regime,
+                s.Converged ? "1" : "0", s.Diverged ? "1" : "0", F(s.Lyapunov), F(s.LyapunovSe), F(s.Sharpness), F(s.StabilityThreshold), s.Regime,
                 F(s.Seconds))).Append('\n');
         }
         return Write(dir, name, sb);
