@@ -19,7 +19,10 @@ public static class LearningFigures
     public static FigureRef LossCurves(string dir, string name, string title, IReadOnlyList<(TrainingResult Run, string Label)> runs,
         bool withTest = true)
     {
-        var fig = new PlotFigure(title, "epoch", "training loss") { LogY = true };
+        // Log axis only when the curves span more than a decade (log ticks are whole powers of 10).
+        var all = runs.SelectMany(r => r.Run.Losses.Concat(withTest ? r.Run.TestLosses : [])).Where(v => v > 0 && double.IsFinite(v)).ToArray();
+        bool log = all.Length > 0 && all.Max() / all.Min() > 20;
+        var fig = new PlotFigure(title, "epoch", withTest && runs.Any(r => r.Run.TestEpochs.Length > 0) ? "loss" : "training loss") { LogY = log };
         int i = 0;
         foreach (var (run, label) in runs)
         {
@@ -42,7 +45,10 @@ public static class LearningFigures
     /// <summary>Sharpness λ_max(∇²L(θ_t)) along training against the stability threshold 2/η of each run.</summary>
     public static FigureRef SharpnessCurves(string dir, string name, string title, IReadOnlyList<(TrainingResult Run, string Label)> runs)
     {
-        var fig = new PlotFigure(title, "epoch", "sharpness λ_max") { LogY = true };
+        var values = runs.SelectMany(r => r.Run.SharpnessValues.Append(r.Run.FinalSharpness).Append(r.Run.StabilityThreshold))
+            .Where(v => v > 0 && double.IsFinite(v)).ToArray();
+        bool log = values.Length > 0 && values.Max() / values.Min() > 20;
+        var fig = new PlotFigure(title, "epoch", "sharpness λ_max") { LogY = log };
         int i = 0;
         foreach (var (run, label) in runs)
         {
