@@ -50,7 +50,7 @@ public class ParserPropertyTests
         {
             ParseOrOwnError(s);
             InferOrOwnError(s);
-        }, seed: "0N0XIzNsQ0O2", iter: 20_000, threads: 1);
+        }, seed: "0N0XIzNsQ0O2", iter: 5_000, threads: 1);
     }
 
     [Fact]
@@ -61,18 +61,18 @@ public class ParserPropertyTests
         {
             ParseOrOwnError(s);
             InferOrOwnError(s);
-        }, seed: "0N0XIzNsQ0O2", iter: 50_000, threads: 1);
+        }, seed: "0N0XIzNsQ0O2", iter: 15_000, threads: 1);
     }
 
     [Fact]
     public void Token_soup()
     {
-        var token = Gen.OneOfConst("x", "y", "x1", "z", "2", "1e-3", "1e400", ".5", "pi", "e", "+", "-", "*", "/", "^", "**",
+        var token = Gen.OneOf("x", "y", "x1", "z", "2", "1e-3", "1e400", ".5", "pi", "e", "+", "-", "*", "/", "^", "**",
             "(", ")", ",", "sin", "cos(", "log(", "sqrt(", "abs(", "sign(", "tanh(", " ", "−");
         token.Array[0, 30].Select(a => string.Concat(a)).Sample(s =>
         {
             ParseOrOwnError(s);
             InferOrOwnError(s);
-        }, seed: "0N0XIzNsQ0O2", iter: 50_000, threads: 1);
+        }, seed: "0N0XIzNsQ0O2", iter: 15_000, threads: 1);
     }
 }
