@@ -53,9 +53,16 @@ public sealed class DistributionCommand : ICliCommand
             double[]? startPoint = r.GetValue(start) is { } s ? ((FixedPoint)InitialCondition.Parse("point:" + s)).X : null;
             var request = new DistributionRequest
             {
-                Map = m, Orbit = isOrbit, Particles = AtLeast(r.GetValue(particles), 1, "--particles"), Steps = k,
-                BurnIn = isOrbit ? Math.Min(r.GetValue(burnIn), k - 1) : 0, Seed = r.GetValue(seed), Threads = r.GetValue(threads),
-                Initial = InitialCondition.Parse(r.GetValue(init)!), OrbitStart = startPoint, Bins = AtLeast(r.GetValue(bins), 2, "--bins"),
+                Map = m,
+                Orbit = isOrbit,
+                Particles = AtLeast(r.GetValue(particles), 1, "--particles"),
+                Steps = k,
+                BurnIn = isOrbit ? Math.Min(r.GetValue(burnIn), k - 1) : 0,
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
+                Initial = InitialCondition.Parse(r.GetValue(init)!),
+                OrbitStart = startPoint,
+                Bins = AtLeast(r.GetValue(bins), 2, "--bins"),
             };
             string dir = r.GetValue(outDir) ?? "out/distribution";
             AtomicFile.EnsureWritableDirectory(dir);

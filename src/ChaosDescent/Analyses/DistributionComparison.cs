@@ -97,8 +97,14 @@ public sealed class DistributionComparison
             var start = request.OrbitStart ?? Enumerable.Range(0, d).Select(k => 0.1 + 0.0123456789 * (k + 1)).ToArray();
             var r = OrbitRunner.Run(map, new OrbitSettings
             {
-                Start = start, Steps = request.Steps, BurnIn = request.BurnIn, Ranges = ranges, Bins = request.Bins,
-                Bins2D = d == 2 ? 60 : 0, Seed = request.Seed, TraceLength = 2000,
+                Start = start,
+                Steps = request.Steps,
+                BurnIn = request.BurnIn,
+                Ranges = ranges,
+                Bins = request.Bins,
+                Bins2D = d == 2 ? 60 : 0,
+                Seed = request.Seed,
+                TraceLength = 2000,
             }, progress);
             if (r.DivergedAtStep is { } s)
                 throw new UserInputException($"the orbit diverged at step {s} (|x| > 1e6 or non-finite): η = {map.LearningRate} is too large for this objective");
@@ -110,10 +116,18 @@ public sealed class DistributionComparison
             }).ToArray();
             return new DistributionComparison
             {
-                Request = request, Sigma2 = sigma2, GibbsNote = note, Marginals = marginals, Gibbs = gibbs,
+                Request = request,
+                Sigma2 = sigma2,
+                GibbsNote = note,
+                Marginals = marginals,
+                Gibbs = gibbs,
                 Histogram2D = r.Histogram2D,
                 TotalVariation2D = r.Histogram2D is { } h2 && gibbs is not null ? Analyses.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
-                DivergedCount = 0, DivergedFirstStep = null, SampleSize = r.StepsTaken - request.BurnIn, Seconds = r.Seconds, Trace = r.Trace,
+                DivergedCount = 0,
+                DivergedFirstStep = null,
+                SampleSize = r.StepsTaken - request.BurnIn,
+                Seconds = r.Seconds,
+                Trace = r.Trace,
             };
         }
         else
@@ -121,7 +135,11 @@ public sealed class DistributionComparison
             if (request.Steps > int.MaxValue) throw new UserInputException("--steps is too large for an ensemble");
             var r = EnsembleRunner.Run(map, new EnsembleSettings
             {
-                Particles = request.Particles, Steps = (int)request.Steps, Seed = request.Seed, Threads = request.Threads, Initial = request.Initial,
+                Particles = request.Particles,
+                Steps = (int)request.Steps,
+                Seed = request.Seed,
+                Threads = request.Threads,
+                Initial = request.Initial,
             }, progress);
             var snap = r.Final;
             if (r.Divergence.Count == request.Particles)
@@ -143,10 +161,17 @@ public sealed class DistributionComparison
             }
             return new DistributionComparison
             {
-                Request = request, Sigma2 = sigma2, GibbsNote = note, Marginals = marginals, Gibbs = gibbs, Histogram2D = h2,
+                Request = request,
+                Sigma2 = sigma2,
+                GibbsNote = note,
+                Marginals = marginals,
+                Gibbs = gibbs,
+                Histogram2D = h2,
                 TotalVariation2D = h2 is not null && gibbs is not null ? Analyses.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
-                DivergedCount = r.Divergence.Count, DivergedFirstStep = r.Divergence.FirstStep,
-                SampleSize = request.Particles - r.Divergence.Count, Seconds = r.Seconds,
+                DivergedCount = r.Divergence.Count,
+                DivergedFirstStep = r.Divergence.FirstStep,
+                SampleSize = request.Particles - r.Divergence.Count,
+                Seconds = r.Seconds,
             };
         }
     }
