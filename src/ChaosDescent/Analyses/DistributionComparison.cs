@@ -30,7 +30,11 @@ public sealed record DistributionRequest
 /// <summary>Empirical law against the rescaled Gibbs law for one coordinate.</summary>
 public sealed record MarginalComparison(
     int Coordinate, Histogram1D Histogram, Moments Moments, TabulatedDistribution? Gibbs, DistanceReport? Distances,
-    double? GibbsMean, double? GibbsVariance);
+    double? GibbsMean, double? GibbsVariance)
+{
+    /// <summary>Ensemble mode: the finite values of this coordinate (null for a streamed orbit).</summary>
+    public double[]? Sample { get; init; }
+}
 
 /// <summary>
 /// Runs an ensemble or an orbit of a map and compares its law with the rescaled Gibbs law (eq. 2) when that law
@@ -65,6 +69,39 @@ public sealed class DistributionComparison
             ? (TotalVariation2D ?? Marginals.Max(m => m.Distances!.TotalVariation),
                Marginals.Max(m => m.Distances!.KolmogorovSmirnov), Marginals.Max(m => m.Distances!.Wasserstein1))
             : (null, null, null);
+
+    /// <summary>
+    /// Distances between two runs, coordinate by coordinate (e.g. GD against the stochastic map, Thm. 4): exact
+    /// two-sample TV/KS/W1 for ensembles; from the histograms (same binning) for orbits.
+    /// </summary>
+    public static IReadOnlyList<DistanceReport> Between(DistributionComparison a, DistributionComparison b)
+    {
+        if (a.Marginals.Count != b.Marginals.Count) throw new ArgumentException("dimensions differ");
+        return a.Marginals.Zip(b.Marginals, (ma, mb) =>
+        {
+            if (ma.Sample is { } sa && mb.Sample is { } sb)
+                return new DistanceReport(Analyses.Distances.TotalVariation(ma.Histogram, mb.Histogram),
+                    Analyses.Distances.KolmogorovSmirnov(sa, sb), Analyses.Distances.Wasserstein1(sa, sb), Math.Min(sa.Length, sb.Length), false);
+            return BinnedBetween(ma.Histogram, mb.Histogram);
+        }).ToArray();
+    }
+
+    private static DistanceReport BinnedBetween(Histogram1D a, Histogram1D b)
+    {
+        double na = Math.Max(1, a.Total), nb = Math.Max(1, b.Total);
+        double fa = a.Underflow / na, fb = b.Underflow / nb, ks = Math.Abs(fa - fb), w1 = 0;
+        var ca = a.Counts;
+        var cb = b.Counts;
+        for (int i = 0; i < a.Bins; i++)
+        {
+            double ga = fa + ca[i] / na, gb = fb + cb[i] / nb;
+            w1 += 0.5 * (Math.Abs(fa - fb) + Math.Abs(ga - gb)) * a.Width;
+            ks = Math.Max(ks, Math.Abs(ga - gb));
+            fa = ga;
+            fb = gb;
+        }
+        return new DistanceReport(Analyses.Distances.TotalVariation(a, b), ks, w1, Math.Min(a.Total, b.Total), true);
+    }
 
     public static DistributionComparison Run(DistributionRequest request, IProgress<double>? progress = null)
     {
@@ -151,7 +188,7 @@ public sealed class DistributionComparison
                 var g = gibbs?.Marginal(k);
                 DistanceReport? dist = g is null ? null
                     : new DistanceReport(Analyses.Distances.TotalVariation(h, g), Analyses.Distances.KolmogorovSmirnov(xs, g.Cdf), Analyses.Distances.Wasserstein1(xs, g), xs.Length, false);
-                return new MarginalComparison(k, h, RunningMoments.Of(xs), g, dist, g?.Mean, g?.Variance);
+                return new MarginalComparison(k, h, RunningMoments.Of(xs), g, dist, g?.Mean, g?.Variance) { Sample = xs };
             }).ToArray();
             Histogram2D? h2 = null;
             if (d == 2)
