@@ -180,7 +180,7 @@ public sealed class RunCommand : ICliCommand
         if (result is not JsonObject obj) return "done";
         string[] inputs = ["eta", "eps", "seed", "particles", "steps", "burn_in", "threads", "bins", "seconds"];
         var parts = obj.Where(kv => !inputs.Contains(kv.Key) && kv.Value is JsonValue v && v.TryGetValue<double>(out _))
-            .Take(6).Select(kv => $"{kv.Key} = {kv.Value!.GetValue<double>().ToString("G4", CultureInfo.InvariantCulture)}");
+            .Take(6).Select(kv => $"{kv.Key} = {kv.Value!.GetValue<double>().ToString("G6", CultureInfo.InvariantCulture)}");
         var s = string.Join(", ", parts);
         return s.Length == 0 ? "done" : s;
     }

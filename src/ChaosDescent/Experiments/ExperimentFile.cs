@@ -42,6 +42,11 @@ public static class ExperimentFile
         {
             throw new UserInputException($"{file}:{e.Start.Line}:{e.Start.Column}: YAML syntax error: {OneLine(e.InnerException?.Message ?? e.Message)}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed '[' before a new key).
+            throw new UserInputException($"{file}: YAML syntax error: the file is not valid YAML (check unclosed brackets, braces and quotes)");
+        }
         if (stream.Documents.Count == 0) throw new UserInputException($"{file}: the experiment file is empty");
         if (stream.Documents.Count > 1) throw new UserInputException($"{file}: one experiment per file (found {stream.Documents.Count} YAML documents)");
         var reader = new Reader(file);
@@ -352,9 +357,11 @@ public static class ExperimentFile
                 Range = range,
                 Epsilon = ObjectiveEps?.Values[0],
             };
-            // Build it once now, so a bad formula stops the experiment before anything runs, with its location.
-            var key = f is not null ? "f" : f0 is not null ? "f0" : "objective";
-            Validate(At(m, key), () => ExpressionObjective.Create(spec));
+            // Build it once now, so a bad formula stops the experiment before anything runs, with its location:
+            // f (or f0) alone first, then the micro-scale at f1's key.
+            if (f is not null) Validate(At(m, "f"), () => ExpressionObjective.Create(spec));
+            else if (f0 is not null) Validate(At(m, "f0"), () => ExpressionMacroPotential.Parse(f0, "f0", range));
+            Validate(At(m, f1 is not null ? "f1" : f is not null ? "f" : "f0"), () => ExpressionObjective.Create(spec));
             if (ObjectiveEps is not null)
                 foreach (var eps in ObjectiveEps.Values.Skip(1)) Validate(ObjectiveEps.Position, () => ExpressionObjective.Create(spec with { Epsilon = eps }));
             return new ObjectiveSection { Formulas = spec, Position = pos };

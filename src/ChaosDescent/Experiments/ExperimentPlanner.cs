@@ -83,7 +83,11 @@ public static class ExperimentPlanner
                         args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
                     if (experiment.Threads is { } t && info.Options.Contains("--threads") && !own.Contains("--threads"))
                         args.AddRange(["--threads", t.ToString(CultureInfo.InvariantCulture)]);
-                    string label = Label(analysis.Command, eta, eps, etas.Length > 1 || experiment.Eta is { Values.Count: > 1 }, epss.Length > 1);
+                    // The same command twice (e.g. two maps): tell the runs apart by the analysis's own options.
+                    string name = analysis.Command;
+                    if (experiment.Analyses.Count(a => a.Command == analysis.Command) > 1)
+                        foreach (var o in analysis.Options) name += $"_{o.Option.TrimStart('-')}={Safe(string.Join(",", o.Values))}";
+                    string label = Label(name, eta, eps, etas.Length > 1 || experiment.Eta is { Values.Count: > 1 }, epss.Length > 1);
                     label = Unique(label, runs);
                     string dir = Path.Combine(experiment.OutputDirectory, label);
                     if (info.Options.Contains("--out") && !own.Contains("--out")) args.AddRange(["--out", dir]);
@@ -136,6 +140,13 @@ public static class ExperimentPlanner
         if (eta is { } h && etaSwept) s += $"_eta={F(h)}";
         if (eps is { } e && epsSwept) s += $"_eps={F(e)}";
         return s;
+    }
+
+    private static string Safe(string s)
+    {
+        var chars = s.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '+' or ',' ? c : '_').ToArray();
+        var t = new string(chars);
+        return t.Length > 40 ? t[..40] : t;
     }
 
     private static string Unique(string label, List<PlannedRun> runs)
