@@ -1,3 +1,4 @@
+using System.Buffers;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 
@@ -197,11 +198,20 @@ public sealed class ExpressionMicroScale : MicroScale
     /// </summary>
     public override void SampleNoiseBlock(ReadOnlySpan<double> x, double eps, ref Xoshiro256 rng, Span<double> zeta, int count)
     {
-        var phases = new double[_n * count];
-        for (int j = 0; j < _n; j++)
-            for (int i = 0; i < count; i++) phases[j * count + i] = rng.NextDouble() * _period;
-        if (!_noise.EvaluateBlock(phases, [], zeta, count, accumulate: false))
-            _noise.ThrowIfDomainErrorInBlock(phases, [], zeta, count, Phases.Names, "ζ = −∇f1");
+        // Pooled, not allocated: this runs once per block and step of the stochastic map.
+        var rented = ArrayPool<double>.Shared.Rent(_n * count);
+        try
+        {
+            var phases = rented.AsSpan(0, _n * count);
+            for (int j = 0; j < _n; j++)
+                for (int i = 0; i < count; i++) phases[j * count + i] = rng.NextDouble() * _period;
+            if (!_noise.EvaluateBlock(phases, [], zeta, count, accumulate: false))
+                _noise.ThrowIfDomainErrorInBlock(phases, [], zeta, count, Phases.Names, "ζ = −∇f1");
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
     }
 
     private void Diagnose(CompiledExpressions compiled, ReadOnlySpan<double> x, ReadOnlySpan<double> p, string label)
