@@ -103,6 +103,8 @@ public static class EnsembleBenchmark
             Initial = InitialCondition.Uniform(-1, 1),
         };
 
+        Settings(settings.Particles, settings.Steps).Validate(map.Dimension, map.StateBlocks); // memory, before any run
+
         // Warm-up: tiered JIT promotes the step loop to optimized code only after it has been called for a while
         // (call counting starts ~100 ms after the last new method), so run small ensembles for at least 0.5 s.
         int warmN = Math.Min(settings.Particles, 1 << 16);
