@@ -127,6 +127,10 @@ internal sealed class FusedGradient
                 (Gradient512(v, Vector512<double>.Zero) * ne + v).StoreUnsafe(ref xr, (nuint)i);
             }
         }
+        else if (Vector256.IsHardwareAccelerated && _d1.Length == 4 && _scale.Length == 1)
+        {
+            i = _d1[3] == 1.0 ? StepCubic256(ref xr, count, negEta, topIsOne: true) : StepCubic256(ref xr, count, negEta, topIsOne: false);
+        }
         else if (Vector256.IsHardwareAccelerated)
         {
             var ne = Vector256.Create(negEta);
@@ -161,6 +165,32 @@ internal sealed class FusedGradient
             s = Vector512.FusedMultiplyAdd(s, v, c0);
             var g = Vector512<double>.Zero + s;
             g = Vector512.FusedMultiplyAdd(am, FastTrig.Cos(Vector512.FusedMultiplyAdd(v, sc, of)), g);
+            (g * ne + v).StoreUnsafe(ref xr, (nuint)i);
+        }
+        return i;
+    }
+
+    /// <summary>The 256-bit twin of <see cref="StepCubic512"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int StepCubic256(ref double xr, int count, double negEta, bool topIsOne)
+    {
+        var c0 = Vector256.Create(_d1[0]);
+        var c1 = Vector256.Create(_d1[1]);
+        var c2 = Vector256.Create(_d1[2]);
+        var c3 = Vector256.Create(_d1[3]);
+        var sc = Vector256.Create(_scale[0]);
+        var am = Vector256.Create(_amp[0]);
+        var of = Vector256.Create(_off[0]);
+        var ne = Vector256.Create(negEta);
+        int i = 0;
+        for (; i <= count - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+            var s = topIsOne ? v + c2 : Vector256.FusedMultiplyAdd(c3, v, c2);
+            s = Vector256.FusedMultiplyAdd(s, v, c1);
+            s = Vector256.FusedMultiplyAdd(s, v, c0);
+            var g = Vector256<double>.Zero + s;
+            g = Vector256.FusedMultiplyAdd(am, FastTrig.Cos(Vector256.FusedMultiplyAdd(v, sc, of)), g);
             (g * ne + v).StoreUnsafe(ref xr, (nuint)i);
         }
         return i;
