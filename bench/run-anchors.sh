@@ -61,7 +61,8 @@ def rate(r): return None if r is None else r["particle_steps_per_second"]
 o = rate(ours)
 print(json.dumps({
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    "machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release()},
+    "machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+                "load_average_1min": float(open("/proc/loadavg").read().split()[0])},
     "particles": int(os.environ["N"]), "steps": int(os.environ["K"]),
     "ours": {"particle_steps_per_second": o, "mean_x2": ours["mean_x2"], "simd": ours["simd"], "threads": ours["threads"],
              "repeats_per_second": ours["repeats_per_second"]},

@@ -53,7 +53,9 @@ public sealed class BenchEnsembleCommand : ICliSubcommand
             stdout.WriteLine($"  sin/cos kernel           {result.Simd}");
             stdout.WriteLine($"  particle-steps/s         {(result.ParticleStepsPerSecond / 1e6).ToString("F0", c)} M (fastest of {result.RepeatsPerSecond.Length}: " +
                              string.Join(", ", result.RepeatsPerSecond.Select(v => (v / 1e6).ToString("F0", c))) + " M)");
-            stdout.WriteLine($"  stepping time            {result.Seconds.ToString("F3", c)} s (+ {result.SetupSeconds.ToString("F3", c)} s set-up, not counted)");
+            stdout.WriteLine($"  stepping time            {result.Seconds.ToString("F3", c)} s wall, {result.CpuSeconds.ToString("F3", c)} s CPU (+ {result.SetupSeconds.ToString("F3", c)} s set-up, not counted)");
+            stdout.WriteLine($"  per CPU second           {(result.ParticleStepsPerCpuSecond / 1e6).ToString("F0", c)} M particle-steps" +
+                             (result.Seconds > 1.5 * result.CpuSeconds / result.Threads ? " (wall time well above CPU time: the machine is busy)" : ""));
             stdout.WriteLine($"  mean(x^2) at step K      {result.MeanX2.ToString("F4", c)}  (anchors: about 0.107 at K = 200)");
             if (result.Diverged > 0) stdout.WriteLine($"  diverged particles       {result.Diverged}");
             return ExitCodes.Success;
