@@ -133,21 +133,21 @@ public static class ExperimentFile
                     analyses.Add(new AnalysisSection(reader.Scalar(s, "analyses"), [], reader.Pos(s, "analyses")));
                     break;
                 case YamlMappingNode m when m.Children.Count == 1:
-                {
-                    var (k, v) = m.Children.First();
-                    var command = reader.Scalar(k, "analyses");
-                    var options = new List<OptionSetting>();
-                    if (v is not YamlScalarNode { Value: "" or null })
                     {
-                        foreach (var (ok, ov) in reader.Mapping(v, $"analyses.{command}").Children)
+                        var (k, v) = m.Children.First();
+                        var command = reader.Scalar(k, "analyses");
+                        var options = new List<OptionSetting>();
+                        if (v is not YamlScalarNode { Value: "" or null })
                         {
-                            var key = reader.Scalar(ok, command);
-                            options.Add(reader.Setting(Dashed(key), ov, $"analyses.{command}.{key}"));
+                            foreach (var (ok, ov) in reader.Mapping(v, $"analyses.{command}").Children)
+                            {
+                                var key = reader.Scalar(ok, command);
+                                options.Add(reader.Setting(Dashed(key), ov, $"analyses.{command}.{key}"));
+                            }
                         }
+                        analyses.Add(new AnalysisSection(command, options, reader.Pos(k, "analyses")));
+                        break;
                     }
-                    analyses.Add(new AnalysisSection(command, options, reader.Pos(k, "analyses")));
-                    break;
-                }
                 default:
                     throw reader.Pos(item, "analyses").Error("each analysis is a name ('- distribution') or a name with options ('- lyapunov: {steps: 100000}')");
             }
@@ -262,25 +262,25 @@ public static class ExperimentFile
                     if (seq.Children.Count == 0) throw pos.Error("empty list");
                     return new Sweep(seq.Children.Select(c => Number(c, label)).ToArray(), pos);
                 case YamlMappingNode m:
-                {
-                    CheckKeys(m, ["from", "to", "count", "scale"], label);
-                    double from = Number(Find(m, "from") ?? throw pos.Error("a sweep needs 'from'"), $"{label}.from");
-                    double to = Number(Find(m, "to") ?? throw pos.Error("a sweep needs 'to'"), $"{label}.to");
-                    var countNode = Find(m, "count") ?? throw pos.Error("a sweep needs 'count'");
-                    if (!int.TryParse(Scalar(countNode, $"{label}.count"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1 || count > 10_000)
-                        throw Pos(countNode, $"{label}.count").Error("expected an integer between 1 and 10000");
-                    var scale = OptionalString(m, "scale") ?? "linear";
-                    if (scale is not ("linear" or "log")) throw At(m, "scale").Error($"expected 'linear' or 'log', got '{scale}'");
-                    if (scale == "log" && !(from > 0 && to > 0)) throw pos.Error("a log sweep needs positive 'from' and 'to'");
-                    var values = new double[count];
-                    for (int i = 0; i < count; i++)
                     {
-                        double t = count == 1 ? 0 : (double)i / (count - 1);
-                        values[i] = scale == "log" ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from);
+                        CheckKeys(m, ["from", "to", "count", "scale"], label);
+                        double from = Number(Find(m, "from") ?? throw pos.Error("a sweep needs 'from'"), $"{label}.from");
+                        double to = Number(Find(m, "to") ?? throw pos.Error("a sweep needs 'to'"), $"{label}.to");
+                        var countNode = Find(m, "count") ?? throw pos.Error("a sweep needs 'count'");
+                        if (!int.TryParse(Scalar(countNode, $"{label}.count"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1 || count > 10_000)
+                            throw Pos(countNode, $"{label}.count").Error("expected an integer between 1 and 10000");
+                        var scale = OptionalString(m, "scale") ?? "linear";
+                        if (scale is not ("linear" or "log")) throw At(m, "scale").Error($"expected 'linear' or 'log', got '{scale}'");
+                        if (scale == "log" && !(from > 0 && to > 0)) throw pos.Error("a log sweep needs positive 'from' and 'to'");
+                        var values = new double[count];
+                        for (int i = 0; i < count; i++)
+                        {
+                            double t = count == 1 ? 0 : (double)i / (count - 1);
+                            values[i] = scale == "log" ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from);
+                        }
+                        if (count > 1) values[^1] = to;
+                        return new Sweep(values, pos);
                     }
-                    if (count > 1) values[^1] = to;
-                    return new Sweep(values, pos);
-                }
                 default:
                     throw pos.Error("expected a number, a list of numbers, or {from, to, count, scale}");
             }
@@ -292,20 +292,20 @@ public static class ExperimentFile
             switch (value)
             {
                 case YamlScalarNode s:
-                {
-                    var v = s.Value ?? "";
-                    bool flag = s.Style == ScalarStyle.Plain && v is "true" or "false";
-                    return new OptionSetting(option, [v], flag, pos);
-                }
+                    {
+                        var v = s.Value ?? "";
+                        bool flag = s.Style == ScalarStyle.Plain && v is "true" or "false";
+                        return new OptionSetting(option, [v], flag, pos);
+                    }
                 case YamlSequenceNode seq:
                     return new OptionSetting(option, [string.Join(",", seq.Children.Select(c => Scalar(c, key)))], false, pos);
                 case YamlMappingNode m:
-                {
-                    // e.g. params: {k: 2} → --param k=2 (plural key → singular option)
-                    var values = m.Children.Select(kv => $"{Scalar(kv.Key, key)}={Scalar(kv.Value, key)}").ToArray();
-                    var opt = option.EndsWith('s') ? option[..^1] : option;
-                    return new OptionSetting(opt, values, false, pos);
-                }
+                    {
+                        // e.g. params: {k: 2} → --param k=2 (plural key → singular option)
+                        var values = m.Children.Select(kv => $"{Scalar(kv.Key, key)}={Scalar(kv.Value, key)}").ToArray();
+                        var opt = option.EndsWith('s') ? option[..^1] : option;
+                        return new OptionSetting(opt, values, false, pos);
+                    }
                 default:
                     throw pos.Error("unsupported value");
             }
@@ -352,7 +352,10 @@ public static class ExperimentFile
             }
             var spec = new ExpressionObjectiveSpec
             {
-                F = f, F0 = f0, F1 = f1, Omega = omega,
+                F = f,
+                F0 = f0,
+                F1 = f1,
+                Omega = omega,
                 Period = Find(m, "period") is { } per ? Number(per, "objective.period") : null,
                 Range = range,
                 Epsilon = ObjectiveEps?.Values[0],

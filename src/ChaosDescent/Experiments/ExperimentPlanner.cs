@@ -95,8 +95,14 @@ public static class ExperimentPlanner
                     if (json && !own.Contains("--json")) args.Add("--json");
                     runs.Add(new PlannedRun
                     {
-                        Analysis = analysis.Command, Label = label, Eta = eta, Eps = eps, Arguments = args,
-                        OutputDirectory = dir, Json = json, NotUsed = notUsed,
+                        Analysis = analysis.Command,
+                        Label = label,
+                        Eta = eta,
+                        Eps = eps,
+                        Arguments = args,
+                        OutputDirectory = dir,
+                        Json = json,
+                        NotUsed = notUsed,
                     });
                 }
             }

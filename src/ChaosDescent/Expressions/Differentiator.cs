@@ -88,36 +88,36 @@ public static class Differentiator
                 case BinaryOperator.Multiply:
                     return Simplifier.Add(Simplifier.Multiply(D(u), v), Simplifier.Multiply(u, D(v)));
                 case BinaryOperator.Divide:
-                {
-                    var du = D(u);
-                    var dv = D(v);
-                    if (dv is ConstantExpr { Value: 0 }) return Simplifier.Divide(du, v);
-                    return Simplifier.Divide(
-                        Simplifier.Subtract(Simplifier.Multiply(du, v), Simplifier.Multiply(u, dv)),
-                        Simplifier.Power(v, Expr.Constant(2)));
-                }
+                    {
+                        var du = D(u);
+                        var dv = D(v);
+                        if (dv is ConstantExpr { Value: 0 }) return Simplifier.Divide(du, v);
+                        return Simplifier.Divide(
+                            Simplifier.Subtract(Simplifier.Multiply(du, v), Simplifier.Multiply(u, dv)),
+                            Simplifier.Power(v, Expr.Constant(2)));
+                    }
                 case BinaryOperator.Power:
-                {
-                    var du = D(u);
-                    var dv = D(v);
-                    if (dv is ConstantExpr { Value: 0 })
                     {
-                        if (du is ConstantExpr { Value: 0 }) return Expr.Zero;
-                        // (u^c)′ = c·u^(c−1)·u′ (the exponent is constant in x_k, though it need not be a number).
-                        var cMinus1 = Simplifier.Subtract(v, Expr.One);
-                        return Simplifier.Multiply(Simplifier.Multiply(v, Simplifier.Power(u, cMinus1)), du);
+                        var du = D(u);
+                        var dv = D(v);
+                        if (dv is ConstantExpr { Value: 0 })
+                        {
+                            if (du is ConstantExpr { Value: 0 }) return Expr.Zero;
+                            // (u^c)′ = c·u^(c−1)·u′ (the exponent is constant in x_k, though it need not be a number).
+                            var cMinus1 = Simplifier.Subtract(v, Expr.One);
+                            return Simplifier.Multiply(Simplifier.Multiply(v, Simplifier.Power(u, cMinus1)), du);
+                        }
+                        if (du is ConstantExpr { Value: 0 })
+                        {
+                            // (c^v)′ = c^v·log(c)·v′
+                            return Simplifier.Multiply(Simplifier.Multiply(b, Simplifier.Call(Function.Log, u)), dv);
+                        }
+                        // (u^v)′ = u^v·(v′·log u + v·u′/u)
+                        var inner = Simplifier.Add(
+                            Simplifier.Multiply(dv, Simplifier.Call(Function.Log, u)),
+                            Simplifier.Divide(Simplifier.Multiply(v, du), u));
+                        return Simplifier.Multiply(b, inner);
                     }
-                    if (du is ConstantExpr { Value: 0 })
-                    {
-                        // (c^v)′ = c^v·log(c)·v′
-                        return Simplifier.Multiply(Simplifier.Multiply(b, Simplifier.Call(Function.Log, u)), dv);
-                    }
-                    // (u^v)′ = u^v·(v′·log u + v·u′/u)
-                    var inner = Simplifier.Add(
-                        Simplifier.Multiply(dv, Simplifier.Call(Function.Log, u)),
-                        Simplifier.Divide(Simplifier.Multiply(v, du), u));
-                    return Simplifier.Multiply(b, inner);
-                }
                 default:
                     throw new InvalidOperationException($"unknown operator {b.Operator}");
             }

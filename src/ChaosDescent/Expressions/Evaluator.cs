@@ -77,36 +77,36 @@ public static class Evaluator
             case NegateExpr n:
                 return -Check(n.Operand, ctx);
             case CallExpr call:
-            {
-                double u = Check(call.Argument, ctx);
-                if (ctx.Problem is null && double.IsFinite(u))
                 {
-                    string? p = call.Function switch
+                    double u = Check(call.Argument, ctx);
+                    if (ctx.Problem is null && double.IsFinite(u))
                     {
-                        Function.Log when u < 0 => "log of a negative number",
-                        Function.Log when u == 0 => "log of zero",
-                        Function.Sqrt when u < 0 => "sqrt of a negative number",
-                        _ => null,
-                    };
-                    if (p is not null) Fail(ctx, p, e, u);
-                }
-                return Functions.Apply(call.Function, u);
-            }
-            case BinaryExpr b:
-            {
-                double l = Check(b.Left, ctx);
-                double r = Check(b.Right, ctx);
-                if (ctx.Problem is null && double.IsFinite(l) && double.IsFinite(r))
-                {
-                    if (b.Operator == BinaryOperator.Divide && r == 0) Fail(ctx, "division by zero", e, r);
-                    if (b.Operator == BinaryOperator.Power)
-                    {
-                        if (l < 0 && r != Math.Round(r)) Fail(ctx, "a negative number raised to a non-integer power", e, l);
-                        else if (l == 0 && r < 0) Fail(ctx, "zero raised to a negative power", e, l);
+                        string? p = call.Function switch
+                        {
+                            Function.Log when u < 0 => "log of a negative number",
+                            Function.Log when u == 0 => "log of zero",
+                            Function.Sqrt when u < 0 => "sqrt of a negative number",
+                            _ => null,
+                        };
+                        if (p is not null) Fail(ctx, p, e, u);
                     }
+                    return Functions.Apply(call.Function, u);
                 }
-                return Apply(b.Operator, l, r);
-            }
+            case BinaryExpr b:
+                {
+                    double l = Check(b.Left, ctx);
+                    double r = Check(b.Right, ctx);
+                    if (ctx.Problem is null && double.IsFinite(l) && double.IsFinite(r))
+                    {
+                        if (b.Operator == BinaryOperator.Divide && r == 0) Fail(ctx, "division by zero", e, r);
+                        if (b.Operator == BinaryOperator.Power)
+                        {
+                            if (l < 0 && r != Math.Round(r)) Fail(ctx, "a negative number raised to a non-integer power", e, l);
+                            else if (l == 0 && r < 0) Fail(ctx, "zero raised to a negative power", e, l);
+                        }
+                    }
+                    return Apply(b.Operator, l, r);
+                }
             default:
                 throw new InvalidOperationException($"unknown node {e.GetType().Name}");
         }

@@ -114,14 +114,14 @@ public static class ExpressionParser
                     _pos++;
                     return Expr.Constant(t.Value);
                 case TokenKind.LeftParen:
-                {
-                    _pos++;
-                    var inner = ParseExpression();
-                    if (Current.Kind != TokenKind.RightParen)
-                        throw Error(Current.Position, $"expected ')' to close the '(' at column {t.Position + 1}, or an operator, but found {Current.Describe()}");
-                    _pos++;
-                    return inner;
-                }
+                    {
+                        _pos++;
+                        var inner = ParseExpression();
+                        if (Current.Kind != TokenKind.RightParen)
+                            throw Error(Current.Position, $"expected ')' to close the '(' at column {t.Position + 1}, or an operator, but found {Current.Describe()}");
+                        _pos++;
+                        return inner;
+                    }
                 case TokenKind.Identifier:
                     _pos++;
                     return ParseName(t);

@@ -25,7 +25,9 @@ public class ExpressionObjectiveTests
     private static MultiscaleObjective Expression(string f0, string? f1, string? omega, double eps) =>
         ExpressionObjective.Create(new ExpressionObjectiveSpec
         {
-            F0 = f0, F1 = f1, Epsilon = eps,
+            F0 = f0,
+            F1 = f1,
+            Epsilon = eps,
             Omega = omega?.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
         });
 
