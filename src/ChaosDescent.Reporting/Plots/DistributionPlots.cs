@@ -1,7 +1,7 @@
-using ChaosDescent.Analyses;
-using ChaosDescent.Infrastructure;
 using System.Globalization;
 using System.Text;
+using ChaosDescent.Analyses;
+using ChaosDescent.Infrastructure;
 
 namespace ChaosDescent.Reporting.Plots;
 
