@@ -1,7 +1,7 @@
-using System.Globalization;
-using System.Text;
 using ChaosDescent.Analyses;
 using ChaosDescent.Infrastructure;
+using System.Globalization;
+using System.Text;
 
 namespace ChaosDescent.Reporting.Plots;
 
