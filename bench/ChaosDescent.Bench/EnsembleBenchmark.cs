@@ -27,6 +27,9 @@ public sealed record EnsembleBenchmarkSettings
     public double Eta { get; init; } = 0.1;
     public double Epsilon { get; init; } = 1e-6;
 
+    /// <summary>An objective to time instead of the catalog's <see cref="Objective"/> (e.g. one written as formulas).</summary>
+    public MultiscaleObjective? Custom { get; init; }
+
     public void Validate()
     {
         if (Particles < 1) throw new UserInputException($"--particles must be at least 1 (got {Particles})");
@@ -83,7 +86,7 @@ public static class EnsembleBenchmark
     public static EnsembleBenchmarkResult Run(EnsembleBenchmarkSettings settings, IProgress<double>? progress = null)
     {
         settings.Validate();
-        var objective = ObjectiveCatalog.Create(settings.Objective, settings.Epsilon);
+        var objective = settings.Custom ?? ObjectiveCatalog.Create(settings.Objective, settings.Epsilon);
         var map = MapFactory.Create("gd", objective, settings.Eta);
         int threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
 

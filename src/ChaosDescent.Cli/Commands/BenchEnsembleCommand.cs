@@ -24,6 +24,8 @@ public sealed class BenchEnsembleCommand : ICliSubcommand
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
         var cmd = new Command("ensemble", "time the Sec. 3.1 ensemble (quartic-sin, eta = 0.1, eps = 1e-6, GD): particle-steps per second");
         foreach (var o in new Option[] { threads, particles, steps, repeats, json }) cmd.Options.Add(o);
+        var objective = new ObjectiveOptions(); // --objective NAME or --f0/--f1/--f formulas instead of quartic-sin
+        objective.AddTo(cmd);
 
         cmd.SetAction(r =>
         {
@@ -35,6 +37,7 @@ public sealed class BenchEnsembleCommand : ICliSubcommand
                 Particles = r.GetValue(particles),
                 Steps = r.GetValue(steps),
                 Repeats = r.GetValue(repeats),
+                Custom = r.GetValue(objective.Objective) is not null || objective.ExpressionSpec(r) is not null ? objective.Resolve(r) : null,
             };
             settings.Validate();
             var result = ConsoleProgress.Run(stderr, "bench ensemble", p => EnsembleBenchmark.Run(settings, p));
