@@ -87,7 +87,7 @@ public static class LandscapePlots
     }
 
     public static string HistogramVsGibbs(Histogram1D h, RescaledGibbs? gibbs, IReadOnlyList<double> maxima,
-        string title, string directory, string name, string label)
+        string title, string directory, string name, string label = "ensemble")
     {
         var fig = new PlotFigure(title, "x", "density");
         fig.Steps(h.Edges(), h.Density(), label, PlotFigure.ColorAt(0));
@@ -168,7 +168,7 @@ public static class LandscapePlots
             fig.Points(ks, c.W2.Select(Math.Log10).ToArray(), $"{label}: measured", color, 5);
             if (c.PredictedRate is { } r)
                 fig.Line(ks, ks.Select(k => Math.Log10(c.W2[0]) + k * Math.Log10(r)).ToArray(), $"{label}: W2(rho_0) * {r:G4}^k", color, dashed: true);
-            fig.Line([ks[0], ks[^1]], [Math.Log10(c.Floor), Math.Log10(c.Floor)], null, color, dashed: true, width: 1);
+            fig.Line([ks[0], ks[^1]], [Math.Log10(c.Floor), Math.Log10(c.Floor)], null, color, width: 1);
         }
         return fig.Save(directory, name);
     }
