@@ -14,7 +14,7 @@ public sealed record ConvergenceRequest
     /// <summary>Steps K; null = long enough for three decades of the predicted rate (or 1000 without one).</summary>
     public int? Steps { get; init; }
 
-    /// <summary>Number of measured steps between 0 and K (evenly spaced).</summary>
+    /// <summary>Number of measured steps between 0 and K (evenly spaced; at most K).</summary>
     public int Snapshots { get; init; } = 40;
 
     /// <summary>Initial ensemble; null = every particle at the minimizer of f0 + 2 (deterministic maps: uniform ±0.01 around it).</summary>
@@ -85,13 +85,14 @@ public sealed class ConvergenceRate
         double? mu = f0.StrongConvexity, nu = f0.SmoothnessBound;
         double? rate = mu is { } m && nu is { } v ? Math.Max(Math.Abs(1 - eta * m), Math.Abs(1 - eta * v)) : null;
         int k = request.Steps ?? (rate is { } r0 && r0 < 1 ? (int)Math.Min(1_000_000, Math.Ceiling(Math.Log(1e-3) / Math.Log(r0))) : 1000);
-        if (k < request.Snapshots) throw new UserInputException($"--steps must be at least the number of snapshots ({request.Snapshots})");
+        if (k < 2) throw new UserInputException($"--steps must be at least 2 (got {k})");
+        int nSnap = Math.Min(request.Snapshots, k);
         int refSteps = request.ReferenceSteps ?? (rate is { } r1 && r1 < 1 ? (int)Math.Min(5_000_000, Math.Ceiling(Math.Log(1e-7) / Math.Log(r1))) : 20 * k);
         var land = new Wells.Landscape1D(f0);
         double start = Wells.PotentialWells.Of(land).Wells.OrderBy(w => w.MinimumValue).First().Minimum + 2;
         // A deterministic map keeps a point mass a point mass: spread its start over a small interval instead.
         var initial = request.Initial ?? (map.IsStochastic ? new FixedPoint([start]) : InitialCondition.Uniform(start - 1e-2, start + 1e-2));
-        var snaps = Enumerable.Range(0, request.Snapshots + 1).Select(i => (int)Math.Round((double)i * k / request.Snapshots)).Distinct().ToArray();
+        var snaps = Enumerable.Range(0, nSnap + 1).Select(i => (int)Math.Round((double)i * k / nSnap)).Distinct().ToArray();
 
         var ens = EnsembleRunner.Run(map, new EnsembleSettings
         {
