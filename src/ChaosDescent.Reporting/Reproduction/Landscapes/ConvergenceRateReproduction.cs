@@ -25,7 +25,7 @@ public sealed class ConvergenceRateReproduction : IReproduction
         var cases = context.Quick
             ? new (string Map, double Eta)[] { ("stochastic", 0.05), ("stochastic", 0.2) }
             : [("stochastic", 0.01), ("stochastic", 0.05), ("stochastic", 0.2), ("gd", 0.05)];
-        int n = context.Quick ? 10_000 : 100_000, m = context.Quick ? 20_000 : 200_000;
+        int n = context.Quick ? 10_000 : 100_000, m = context.Quick ? 20_000 : 100_000;
         var runs = new List<(string, ConvergenceRate)>();
         var rows = new List<double[]>();
         for (int i = 0; i < cases.Length; i++)

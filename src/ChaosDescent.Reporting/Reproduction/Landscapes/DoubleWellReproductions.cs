@@ -71,7 +71,7 @@ public sealed class Figure20Reproduction : IReproduction
     public ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
-        int n = context.Quick ? 1000 : 10_000, k = context.Quick ? 16_000 : 30_000;
+        int n = context.Quick ? 1000 : 5000, k = context.Quick ? 16_000 : 25_000;
         long orbit = context.Quick ? 200_000 : 2_000_000;
         var r = DoubleWellProtocol.Run(context, 0.02, n, k, orbit, 1.0123456, 0.9876543, context.Seed + 20);
         var xs = DoubleWellProtocol.FinalPositions(r);
@@ -82,8 +82,8 @@ public sealed class Figure20Reproduction : IReproduction
         double crossed = r.Ensemble.FirstExitStep.Count(s => s > 0) / (double)r.Ensemble.FirstExitStep.Length;
         var maxima = new[] { 0.0 };
         string title = "k = 0.02, eta = 0.05, eps = 1e-4, GD";
-        LandscapePlots.HistogramVsGibbs(ens, r.Gibbs, maxima, $"(a) ensemble of {xs.Length} at step {k}, started in the right well: {title}", context.FigureDirectory, "fig20a");
-        LandscapePlots.HistogramVsGibbs(r.OrbitA.Histogram, r.Gibbs, maxima, $"(b) one orbit from x0 = {r.StartA}, {orbit:N0} steps: {title}", context.FigureDirectory, "fig20b", "orbit (time average)");
+        LandscapePlots.HistogramVsGibbs(ens, r.Gibbs, maxima, $"(a) ensemble at step {k} (started right): {title}", context.FigureDirectory, "fig20a");
+        LandscapePlots.HistogramVsGibbs(r.OrbitA.Histogram, r.Gibbs, maxima, $"(b) orbit from x0 = {r.StartA}: {title}", context.FigureDirectory, "fig20b", "orbit (time average)");
         LandscapePlots.HistogramVsGibbs(r.OrbitB.Histogram, r.Gibbs, maxima, $"(c) another orbit from x0 = {r.StartB}: {title}", context.FigureDirectory, "fig20c", "orbit (time average)");
         LandscapePlots.Traces([r.OrbitA.Trace], maxima, $"(d) one trajectory: {title}", context.FigureDirectory, "fig20d");
         result.Figures.Add(new FigureRef("fig20a", "Fig. 20(a): the ensemble, started in the right well, has spread over both wells; red: rescaled Gibbs exp(-2 f0/(eta sigma^2))/Z."));
@@ -129,14 +129,14 @@ public sealed class Figure21Reproduction : IReproduction
     public ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
-        int n = context.Quick ? 2000 : 20_000, k = context.Quick ? 4000 : 20_000;
+        int n = context.Quick ? 2000 : 10_000, k = context.Quick ? 4000 : 10_000;
         long orbit = context.Quick ? 200_000 : 2_000_000;
         var r = DoubleWellProtocol.Run(context, 5, n, k, orbit, 1.0123456, -0.9876543, context.Seed + 21);
         var xs = DoubleWellProtocol.FinalPositions(r);
         var ens = Histogram1D.Of(xs, -1.4, 1.4, 280);
         var maxima = new[] { 0.0 };
         string title = "k = 5, eta = 0.05, eps = 1e-4, GD";
-        LandscapePlots.HistogramVsGibbs(ens, r.Gibbs, maxima, $"(a) one invariant law: ensemble of {xs.Length} at step {k}, started right: {title}", context.FigureDirectory, "fig21a");
+        LandscapePlots.HistogramVsGibbs(ens, r.Gibbs, maxima, $"(a) ensemble at step {k} (started right): {title}", context.FigureDirectory, "fig21a");
         LandscapePlots.HistogramVsGibbs(r.OrbitA.Histogram, r.Gibbs, maxima, $"(b) orbit from x0 = {r.StartA}: {title}", context.FigureDirectory, "fig21b", "orbit (time average)");
         LandscapePlots.HistogramVsGibbs(r.OrbitB.Histogram, r.Gibbs, maxima, $"(c) orbit from x0 = {r.StartB}: {title}", context.FigureDirectory, "fig21c", "orbit (time average)");
         var land = r.Connectivity.Landscape;

@@ -51,7 +51,7 @@ public sealed class EscapeReproduction : IReproduction
                 var map = MapFactory.Create(Maps[mi], obj, eta);
                 double kramers = EscapeAnalysis.KramersRate(land, wells.Wells[1], eta, sigma2) ?? double.NaN;
                 // enough particle-steps for ~300 exits (quick: ~60), at least 1e7 (quick 2e6)
-                double budget = Math.Clamp((context.Quick ? 60 : 300) / kramers, context.Quick ? 1e6 : 1e7, context.Quick ? 5e6 : 6e7);
+                double budget = Math.Clamp((context.Quick ? 60 : 300) / kramers, context.Quick ? 1e6 : 1e7, context.Quick ? 5e6 : 4e7);
                 int n = context.Quick ? 500 : 2000, steps = (int)Math.Ceiling(budget / n), burn = Math.Min(steps / 10, 2000);
                 int d0 = done;
                 var a = EscapeAnalysis.Run(new EscapeRequest
@@ -95,7 +95,7 @@ public sealed class EscapeReproduction : IReproduction
     {
         const double eta = 0.2;
         var obj = ObjectiveCatalog.Create("tilted-doublewell-quasiperiodic");
-        int n = context.Quick ? 500 : 5000, steps = context.Quick ? 5000 : 20_000, burn = 2000;
+        int n = context.Quick ? 500 : 2000, steps = context.Quick ? 5000 : 12_000, burn = 2000;
         var rows = new List<double[]>();
         EscapeAnalysis? gdRun = null;
         for (int mi = 0; mi < Maps.Length; mi++)

@@ -170,6 +170,7 @@ public static class LandscapePlots
                 fig.Line(ks, ks.Select(k => Math.Log10(c.W2[0]) + k * Math.Log10(r)).ToArray(), $"{label}: W2(rho_0) * {r:G4}^k", color, dashed: true);
             fig.Line([ks[0], ks[^1]], [Math.Log10(c.Floor), Math.Log10(c.Floor)], null, color, width: 1);
         }
+        fig.Plot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
         return fig.Save(directory, name);
     }
 
