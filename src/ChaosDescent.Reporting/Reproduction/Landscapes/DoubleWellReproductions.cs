@@ -55,7 +55,7 @@ internal static class DoubleWellProtocol
             for (int i = 0; i < h.Bins; i++) rows.Add([source, 0.5 * (e[i] + e[i + 1]), dens[i], g.Mass(e[i], e[i + 1]) / h.Width]);
         }
         var path = LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, name + ".csv"),
-            "source(0=ensemble;1=orbit_a;2=orbit_b),bin_center,density,gibbs_density", rows);
+            "source,bin_center,density,gibbs_density", rows);
         result.DataFiles.Add(WellConnectivityReproduction.Rel(context, path));
     }
 }
@@ -71,7 +71,7 @@ public sealed class Figure20Reproduction : IReproduction
     public ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
-        int n = context.Quick ? 1000 : 5000, k = context.Quick ? 16_000 : 25_000;
+        int n = context.Quick ? 1000 : 10_000, k = context.Quick ? 16_000 : 30_000;
         long orbit = context.Quick ? 200_000 : 2_000_000;
         var r = DoubleWellProtocol.Run(context, 0.02, n, k, orbit, 1.0123456, 0.9876543, context.Seed + 20);
         var xs = DoubleWellProtocol.FinalPositions(r);
@@ -129,7 +129,7 @@ public sealed class Figure21Reproduction : IReproduction
     public ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
-        int n = context.Quick ? 2000 : 10_000, k = context.Quick ? 4000 : 10_000;
+        int n = context.Quick ? 2000 : 20_000, k = context.Quick ? 4000 : 20_000;
         long orbit = context.Quick ? 200_000 : 2_000_000;
         var r = DoubleWellProtocol.Run(context, 5, n, k, orbit, 1.0123456, -0.9876543, context.Seed + 21);
         var xs = DoubleWellProtocol.FinalPositions(r);

@@ -84,7 +84,7 @@ public sealed class EscapeReproduction : IReproduction
         fig.Save(context.FigureDirectory, "escapes-arrhenius");
         result.Figures.Add(new FigureRef("escapes-arrhenius", "Escape rate between the wells of 0.1(x^2-1)^2 (+ eps sin(x/eps) for GD) against 1/eta for deterministic GD, the stochastic map and the Gaussian map; dashed: Eyring-Kramers eta sqrt(f0''(1)|f0''(0)|)/(2 pi) exp(-2 dF/(eta sigma^2)) per step."));
         result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "escapes-arrhenius.csv"),
-            "map_index(0=gd;1=stochastic;2=gaussian),eta,rate_per_step,rate_ci_lo,rate_ci_hi,exits,exposure,kramers_rate,left_occupation_from_rates", rows)));
+            "map_index,eta,rate_per_step,rate_ci_lo,rate_ci_hi,exits,exposure,kramers_rate,left_occupation_from_rates", rows)));
         double worstSym = rows.Max(r => Math.Abs(r[8] - 0.5));
         result.Checks.Add(Check.AtMost("symmetric-occupation", "|occupation of the left well implied by the measured rates - 1/2| (Gibbs: 1/2 by symmetry), worst over maps and eta",
             context.Quick ? 0.15 : 0.08, worstSym));

@@ -41,36 +41,36 @@ public static class LandscapePlots
         return fig.Save(directory, name);
     }
 
-    /// <summary>Kaplan–Meier survival of the first exits (log10) with the geometric fit and, when given, Eyring–Kramers.</summary>
+    /// <summary>Kaplan–Meier survival of the first exits (log axis) with the geometric fit and, when given, Eyring–Kramers.</summary>
     public static string Survival(ExitTimeStatistics stats, double? kramersRate, string title, string directory, string name)
     {
-        var fig = new PlotFigure(title, "step", "log10 P(no exit yet)");
+        var fig = new PlotFigure(title, "step", "P(no exit yet)") { LogY = true };
         var km = stats.KaplanMeier().Where(p => p.Survival > 0).ToArray();
         if (km.Length > 0)
         {
             var xs = new List<double> { 0 };
-            var ys = new List<double> { 0 };
+            var ys = new List<double> { 1 };
             double prev = 1;
             foreach (var p in km)
             {
-                xs.Add(p.Step); ys.Add(Math.Log10(prev));
-                xs.Add(p.Step); ys.Add(Math.Log10(p.Survival));
+                xs.Add(p.Step); ys.Add(prev);
+                xs.Add(p.Step); ys.Add(p.Survival);
                 prev = p.Survival;
             }
             int end = stats.ObservedTimes().DefaultIfEmpty(0).Max();
-            xs.Add(Math.Max(end, km[^1].Step)); ys.Add(Math.Log10(prev));
+            xs.Add(Math.Max(end, km[^1].Step)); ys.Add(prev);
             fig.Line(xs.ToArray(), ys.ToArray(), $"Kaplan-Meier ({stats.Exits} exits, {stats.Censored} censored)", PlotFigure.ColorAt(0));
             double tmax = xs.Max();
             var grid = Enumerable.Range(0, 101).Select(i => tmax * i / 100).ToArray();
             if (stats.ExitProbabilityPerStep > 0)
             {
-                double lp = Math.Log10(1 - stats.ExitProbabilityPerStep);
-                fig.Line(grid, grid.Select(t => t * lp).ToArray(), $"geometric MLE, mean {stats.GeometricMean:G4}", PlotFigure.ColorAt(1), dashed: true);
+                double lp = Math.Log(1 - stats.ExitProbabilityPerStep);
+                fig.Line(grid, grid.Select(t => Math.Exp(t * lp)).ToArray(), $"geometric MLE, mean {stats.GeometricMean:G4}", PlotFigure.ColorAt(1), dashed: true);
             }
             if (kramersRate is { } k && k > 0 && k < 1)
             {
-                double lk = Math.Log10(1 - k);
-                fig.Line(grid, grid.Select(t => t * lk).ToArray(), $"Eyring-Kramers, mean {1 / k:G4}", PlotFigure.ColorAt(2), dashed: true);
+                double lk = Math.Log(1 - k);
+                fig.Line(grid, grid.Select(t => Math.Exp(t * lk)).ToArray(), $"Eyring-Kramers, mean {1 / k:G4}", PlotFigure.ColorAt(2), dashed: true);
             }
         }
         return fig.Save(directory, name);
@@ -156,21 +156,21 @@ public static class LandscapePlots
         return fig.Save(directory, name);
     }
 
-    /// <summary>log10 W2(ρ_k, ρ∞) against k with the predicted C r^k and the sampling floor.</summary>
+    /// <summary>W2(ρ_k, ρ∞) against k (log axis) with the predicted C r^k and the sampling floor.</summary>
     public static string Convergence(IReadOnlyList<(string Label, ConvergenceRate Rate)> runs, string title, string directory, string name)
     {
-        var fig = new PlotFigure(title, "step k", "log10 W2(rho_k, rho_inf)");
+        var fig = new PlotFigure(title, "step k", "W2(rho_k, rho_inf)") { LogY = true };
         int i = 0;
         foreach (var (label, c) in runs)
         {
             var color = PlotFigure.ColorAt(i++);
             var ks = c.Steps.Select(s => (double)s).ToArray();
-            fig.Points(ks, c.W2.Select(Math.Log10).ToArray(), $"{label}: measured", color, 5);
+            fig.Points(ks, c.W2, $"{label}: measured", color, 5);
             if (c.PredictedRate is { } r)
-                fig.Line(ks, ks.Select(k => Math.Log10(c.W2[0]) + k * Math.Log10(r)).ToArray(), $"{label}: W2(rho_0) * {r:G4}^k", color, dashed: true);
-            fig.Line([ks[0], ks[^1]], [Math.Log10(c.Floor), Math.Log10(c.Floor)], null, color, width: 1);
+                fig.Line(ks, ks.Select(k => c.W2[0] * Math.Pow(r, k)).ToArray(), $"{label}: W2(rho_0) * {r:G4}^k", color, dashed: true);
+            fig.Line([ks[0], ks[^1]], [c.Floor, c.Floor], null, color, width: 1);
         }
-        fig.Plot.Legend.Alignment = ScottPlot.Alignment.UpperRight;
+        fig.LegendAt(ScottPlot.Alignment.UpperRight);
         return fig.Save(directory, name);
     }
 

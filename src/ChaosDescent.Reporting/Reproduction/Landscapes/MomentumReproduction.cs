@@ -35,7 +35,7 @@ public sealed class MomentumReproduction : IReproduction
             int idx = i;
             var req = new MomentumRequest
             {
-                Map = methods[i].Map, Particles = context.Quick ? 5000 : 50_000, Steps = context.Quick ? 1500 : 2000,
+                Map = methods[i].Map, Particles = context.Quick ? 5000 : 100_000, Steps = context.Quick ? 1500 : 3000,
                 OrbitSteps = context.Quick ? 100_000 : 2_000_000, LyapunovSteps = context.Quick ? 50_000 : 1_000_000,
                 Seed = context.Seed + 360 + (ulong)i, Threads = context.Threads,
             };
@@ -55,7 +55,7 @@ public sealed class MomentumReproduction : IReproduction
             nag.EnsembleMoments.Variance < hb.EnsembleMoments.Variance));
         double gdVar = LinearMomentumTheory.Gd(eta, 1, 0.5).PositionVariance;
         result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "fig18-19.csv"),
-            "method(0=heavyball;1=nag),ensemble_variance,orbit_variance,theory_variance,effective_eta,ks_ensemble,lambda1,lambda2,lambda1_se,lambda1_rank_one,mean_log_det",
+            "method_index,ensemble_variance,orbit_variance,theory_variance,effective_eta,ks_ensemble,lambda1,lambda2,lambda1_se,lambda1_rank_one,mean_log_det",
             analyses.Select((a, i) => new[] { i, a.EnsembleMoments.Variance, a.Orbit.Moments[0].Variance, a.Theory.PositionVariance, a.Theory.EffectiveLearningRate,
                 a.EnsembleVsTheory.KolmogorovSmirnov, a.Lyapunov.Exponents[0], a.Lyapunov.Exponents[1], a.Lyapunov.LargestStandardError, a.PredictedLargest, a.MeanLogDet }))));
         result.Notes.Add($"Linear theory (what the momentum laws are compared against): with -f1' replaced by i.i.d. zeta of variance sigma^2 = 1/2, heavy ball is the AR(2) x' = (1 + gamma - eta)x - gamma x_prev + eta zeta with stationary Var x = (1 + gamma) eta sigma^2 / ((1 - gamma)(2(1 + gamma) - eta)) = {hb.Theory.PositionVariance:G5}, i.e. GD's law at the effective learning rate {hb.Theory.EffectiveLearningRate:G4} (about eta/(1 - gamma)); NAG-SC's recursion gives {nag.Theory.PositionVariance:G5} (effective eta {nag.Theory.EffectiveLearningRate:G4}); plain GD gives {gdVar:G4}. Measured ensemble variances: heavy ball {hb.EnsembleMoments.Variance:G5}, NAG-SC {nag.EnsembleMoments.Variance:G5}.");

@@ -115,20 +115,28 @@ public sealed class ConvergenceRate
             return Wasserstein2.BetweenSorted(xs, refSample);
         }).ToArray();
 
-        // floor: W2 of two independent halves of the reference, rescaled from sizes (M/2, M/2) to (N, M)
+        // floor: W2 of two independent halves of the reference, rescaled from sizes (M/2, M/2) to (N, M); the RMS over
+        // five random splits (one split is itself a noisy estimate)
         int half = refSample.Length / 2;
         var ha = new double[half];
         var hb = new double[half];
         var rng = Numerics.Xoshiro256.ForStream(request.Seed, 99);
         var shuffled = refSample.ToArray();
-        for (int i = shuffled.Length - 1; i > 0; i--)
+        double sumSq = 0;
+        const int splits = 5;
+        for (int split = 0; split < splits; split++)
         {
-            int j = rng.NextInt(i + 1);
-            (shuffled[i], shuffled[j]) = (shuffled[j], shuffled[i]);
+            for (int i = shuffled.Length - 1; i > 0; i--)
+            {
+                int j = rng.NextInt(i + 1);
+                (shuffled[i], shuffled[j]) = (shuffled[j], shuffled[i]);
+            }
+            Array.Copy(shuffled, 0, ha, 0, half);
+            Array.Copy(shuffled, half, hb, 0, half);
+            double w = Wasserstein2.BetweenSamples(ha, hb);
+            sumSq += w * w;
         }
-        Array.Copy(shuffled, 0, ha, 0, half);
-        Array.Copy(shuffled, half, hb, 0, half);
-        double halves = Wasserstein2.BetweenSamples(ha, hb);
+        double halves = Math.Sqrt(sumSq / splits);
         double floor = halves * Math.Sqrt((1.0 / request.Particles + 1.0 / refSample.Length) / (2.0 / half));
 
         var fit = Enumerable.Range(0, snaps.Length).Where(i => snaps[i] >= 1 && w2[i] >= FitThreshold * floor).ToArray();
