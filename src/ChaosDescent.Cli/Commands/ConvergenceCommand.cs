@@ -46,9 +46,15 @@ public sealed class ConvergenceCommand : ICliCommand
             if (m.StateBlocks != 1) throw new UserInputException("--map must be stochastic, gd or gaussian");
             var req = new ConvergenceRequest
             {
-                Map = m, Particles = r.GetValue(particles), Steps = r.GetValue(steps), Snapshots = r.GetValue(snapshots),
-                ReferenceParticles = r.GetValue(refParticles), ReferenceSteps = r.GetValue(refSteps),
-                Initial = r.GetValue(init) is { } s ? InitialCondition.Parse(s) : null, Seed = r.GetValue(seed), Threads = r.GetValue(threads),
+                Map = m,
+                Particles = r.GetValue(particles),
+                Steps = r.GetValue(steps),
+                Snapshots = r.GetValue(snapshots),
+                ReferenceParticles = r.GetValue(refParticles),
+                ReferenceSteps = r.GetValue(refSteps),
+                Initial = r.GetValue(init) is { } s ? InitialCondition.Parse(s) : null,
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
             };
             string dir = r.GetValue(outDir) ?? "out/convergence";
             AtomicFile.EnsureWritableDirectory(dir);
@@ -58,11 +64,27 @@ public sealed class ConvergenceCommand : ICliCommand
             string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + ".csv"), "step,w2", c.Steps.Select((k, i) => new double[] { k, c.W2[i] }));
             var report = new
             {
-                objective = obj.Name, formula = obj.Formula, eps = obj.Epsilon, eta = h, map = m.Name,
-                particles = req.Particles, reference_particles = req.ReferenceParticles, reference_steps = c.ReferenceSteps,
-                mu = c.Mu, nu = c.Nu, predicted_rate = c.PredictedRate, fitted_rate = c.FittedRate, fitted_rate_error = c.FittedRateError,
-                fitted_constant = c.FittedConstant, fit_points = c.FitPoints, floor = c.Floor,
-                steps = c.Steps, w2 = c.W2, seconds = c.Seconds, figures = new[] { fig }, csv,
+                objective = obj.Name,
+                formula = obj.Formula,
+                eps = obj.Epsilon,
+                eta = h,
+                map = m.Name,
+                particles = req.Particles,
+                reference_particles = req.ReferenceParticles,
+                reference_steps = c.ReferenceSteps,
+                mu = c.Mu,
+                nu = c.Nu,
+                predicted_rate = c.PredictedRate,
+                fitted_rate = c.FittedRate,
+                fitted_rate_error = c.FittedRateError,
+                fitted_constant = c.FittedConstant,
+                fit_points = c.FitPoints,
+                floor = c.Floor,
+                steps = c.Steps,
+                w2 = c.W2,
+                seconds = c.Seconds,
+                figures = new[] { fig },
+                csv,
             };
             if (r.GetValue(json))
             {

@@ -60,9 +60,17 @@ public sealed class EscapeCommand : ICliCommand
             var m = MapFactory.Create(mapName, obj, h);
             var request = new EscapeRequest
             {
-                Map = m, Particles = n, Steps = k, BurnIn = r.GetValue(burnIn), Seed = r.GetValue(seed), Threads = r.GetValue(threads),
-                FromWell = r.GetValue(fromWell), Initial = r.GetValue(init) is { } s ? InitialCondition.Parse(s) : null,
-                CoreFraction = r.GetValue(core), TraceParticles = Math.Min(3, n), TraceSteps = Math.Min(k, 5000),
+                Map = m,
+                Particles = n,
+                Steps = k,
+                BurnIn = r.GetValue(burnIn),
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
+                FromWell = r.GetValue(fromWell),
+                Initial = r.GetValue(init) is { } s ? InitialCondition.Parse(s) : null,
+                CoreFraction = r.GetValue(core),
+                TraceParticles = Math.Min(3, n),
+                TraceSteps = Math.Min(k, 5000),
             };
             var a = ConsoleProgress.Run(stderr, "escape ensemble", p => EscapeAnalysis.Run(request, p));
             string name = $"{obj.Name}-{m.Name}-escape";
@@ -96,9 +104,14 @@ public sealed class EscapeCommand : ICliCommand
                 mean_exit_time_kramers = w.KramersMeanExitTime,
                 first_exits = w.FirstExits is { } fe ? new
                 {
-                    runs = fe.Count, exits = fe.Exits, censored = fe.Censored, km_median = fe.Median,
-                    km_restricted_mean = fe.RestrictedMean(), geometric_mean = fe.GeometricMean,
-                    geometric_mean_ci = GeoCi(fe), geometric_fit_deviation = fe.GeometricFitDeviation(),
+                    runs = fe.Count,
+                    exits = fe.Exits,
+                    censored = fe.Censored,
+                    km_median = fe.Median,
+                    km_restricted_mean = fe.RestrictedMean(),
+                    geometric_mean = fe.GeometricMean,
+                    geometric_mean_ci = GeoCi(fe),
+                    geometric_fit_deviation = fe.GeometricFitDeviation(),
                 } : null,
                 exits = w.Exits,
                 exposure = w.Exposure,
@@ -112,12 +125,29 @@ public sealed class EscapeCommand : ICliCommand
             var transitions = Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => a.Result.Transitions[i, j]).ToArray()).ToArray();
             var report = new
             {
-                objective = obj.Name, formula = obj.Formula, parameters = obj.Parameters, eps = obj.Epsilon, eta = h, map = m.Name,
-                particles = n, steps = k, burn_in = request.BurnIn, seed = request.Seed, start_well = a.StartWell,
-                core_fraction = request.CoreFraction, sigma2 = a.Sigma2, temperature = a.Sigma2 is { } s2 ? h * s2 / 2 : (double?)null,
-                gibbs_note = a.GibbsNote, s_connected = a.Connectivity?.Connected,
-                wells, rates_per_step = rates, transitions,
-                diverged = a.Result.Diverged, seconds = a.Result.Seconds, figures, csv,
+                objective = obj.Name,
+                formula = obj.Formula,
+                parameters = obj.Parameters,
+                eps = obj.Epsilon,
+                eta = h,
+                map = m.Name,
+                particles = n,
+                steps = k,
+                burn_in = request.BurnIn,
+                seed = request.Seed,
+                start_well = a.StartWell,
+                core_fraction = request.CoreFraction,
+                sigma2 = a.Sigma2,
+                temperature = a.Sigma2 is { } s2 ? h * s2 / 2 : (double?)null,
+                gibbs_note = a.GibbsNote,
+                s_connected = a.Connectivity?.Connected,
+                wells,
+                rates_per_step = rates,
+                transitions,
+                diverged = a.Result.Diverged,
+                seconds = a.Result.Seconds,
+                figures,
+                csv,
             };
             if (asJson)
             {
@@ -193,21 +223,40 @@ public sealed class EscapeCommand : ICliCommand
             results.Select(x => new[] { x.Eta, x.EtaOverEps, x.EscapeProbability, x.ProbabilityLo, x.ProbabilityHi, x.ExitTimes.MeanExitTime().Mean }));
         var report = new
         {
-            objective = obj.Name, formula = obj.Formula, parameters = obj.Parameters, eps = obj.Epsilon, map = mapName, particles = n, steps = k, seed,
-            micro_well = new { minimum = well.Minimum, interval = new[] { well.Lo, well.Hi }, curvature = well.Curvature,
-                stability_threshold_eta = well.StabilityThreshold, stability_threshold_eta_over_eps = well.StabilityThreshold / obj.Epsilon },
+            objective = obj.Name,
+            formula = obj.Formula,
+            parameters = obj.Parameters,
+            eps = obj.Epsilon,
+            map = mapName,
+            particles = n,
+            steps = k,
+            seed,
+            micro_well = new
+            {
+                minimum = well.Minimum,
+                interval = new[] { well.Lo, well.Hi },
+                curvature = well.Curvature,
+                stability_threshold_eta = well.StabilityThreshold,
+                stability_threshold_eta_over_eps = well.StabilityThreshold / obj.Epsilon
+            },
             runs = results.Select(x =>
             {
                 var (mean, lo, hi, method) = x.ExitTimes.MeanExitTime();
                 return new
                 {
-                    eta = x.Eta, eta_over_eps = x.EtaOverEps, escape_probability = x.EscapeProbability,
+                    eta = x.Eta,
+                    eta_over_eps = x.EtaOverEps,
+                    escape_probability = x.EscapeProbability,
                     escape_probability_ci = new[] { x.ProbabilityLo, x.ProbabilityHi },
-                    mean_exit_time = mean, mean_exit_time_ci = new[] { lo, hi }, mean_exit_time_method = method,
-                    km_median = x.ExitTimes.Median, seconds = x.Seconds,
+                    mean_exit_time = mean,
+                    mean_exit_time_ci = new[] { lo, hi },
+                    mean_exit_time_method = method,
+                    km_median = x.ExitTimes.Median,
+                    seconds = x.Seconds,
                 };
             }).ToArray(),
-            figures, csv,
+            figures,
+            csv,
         };
         if (asJson)
         {

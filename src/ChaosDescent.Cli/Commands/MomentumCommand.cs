@@ -60,9 +60,14 @@ public sealed class MomentumCommand : ICliCommand
                 var m = MapFactory.Create(nm, obj, h, options);
                 var req = new MomentumRequest
                 {
-                    Map = m, Particles = AtLeast(r.GetValue(particles), 10, "--particles"), Steps = AtLeast(r.GetValue(steps), 1, "--steps"),
-                    OrbitSteps = r.GetValue(orbitSteps), LyapunovSteps = r.GetValue(lyapSteps), Initial = InitialCondition.Parse(r.GetValue(init)!),
-                    Seed = r.GetValue(seed), Threads = r.GetValue(threads),
+                    Map = m,
+                    Particles = AtLeast(r.GetValue(particles), 10, "--particles"),
+                    Steps = AtLeast(r.GetValue(steps), 1, "--steps"),
+                    OrbitSteps = r.GetValue(orbitSteps),
+                    LyapunovSteps = r.GetValue(lyapSteps),
+                    Initial = InitialCondition.Parse(r.GetValue(init)!),
+                    Seed = r.GetValue(seed),
+                    Threads = r.GetValue(threads),
                 };
                 if (req.OrbitSteps < 1000 || req.LyapunovSteps < 1000) throw new UserInputException("--orbit-steps and --lyapunov-steps must be at least 1000");
                 analyses.Add(ConsoleProgress.Run(stderr, m.Name, p => MomentumAnalysis.Run(req, p)));
@@ -77,7 +82,10 @@ public sealed class MomentumCommand : ICliCommand
                 $"largest Lyapunov exponent: {obj.Name}, eta = {F(h)}, eps = {F(obj.Epsilon)}", dir, $"{obj.Name}-momentum-lyapunov"));
             var report = new
             {
-                objective = obj.Name, formula = obj.Formula, eps = obj.Epsilon, eta = h,
+                objective = obj.Name,
+                formula = obj.Formula,
+                eps = obj.Epsilon,
+                eta = h,
                 methods = analyses.Select(a => new
                 {
                     method = a.Request.Map.Name,
@@ -86,24 +94,40 @@ public sealed class MomentumCommand : ICliCommand
                     minimum = a.Minimum,
                     ensemble = new
                     {
-                        particles = a.Request.Particles, steps = a.Request.Steps, mean = a.EnsembleMoments.Mean, variance = a.EnsembleMoments.Variance,
-                        excess_kurtosis = a.EnsembleMoments.ExcessKurtosis, tv_to_theory = a.EnsembleVsTheory.TotalVariation,
-                        ks_to_theory = a.EnsembleVsTheory.KolmogorovSmirnov, w1_to_theory = a.EnsembleVsTheory.Wasserstein1, diverged = a.Diverged,
+                        particles = a.Request.Particles,
+                        steps = a.Request.Steps,
+                        mean = a.EnsembleMoments.Mean,
+                        variance = a.EnsembleMoments.Variance,
+                        excess_kurtosis = a.EnsembleMoments.ExcessKurtosis,
+                        tv_to_theory = a.EnsembleVsTheory.TotalVariation,
+                        ks_to_theory = a.EnsembleVsTheory.KolmogorovSmirnov,
+                        w1_to_theory = a.EnsembleVsTheory.Wasserstein1,
+                        diverged = a.Diverged,
                     },
                     orbit = new
                     {
-                        steps = a.Request.OrbitSteps, mean = a.Orbit.Moments[0].Mean, variance = a.Orbit.Moments[0].Variance,
-                        tv_to_theory = a.OrbitVsTheory.TotalVariation, ks_to_theory = a.OrbitVsTheory.KolmogorovSmirnov,
+                        steps = a.Request.OrbitSteps,
+                        mean = a.Orbit.Moments[0].Mean,
+                        variance = a.Orbit.Moments[0].Variance,
+                        tv_to_theory = a.OrbitVsTheory.TotalVariation,
+                        ks_to_theory = a.OrbitVsTheory.KolmogorovSmirnov,
                     },
                     theory = new
                     {
-                        sigma2 = a.Theory.Sigma2, curvature = a.Theory.Curvature, variance = a.Theory.PositionVariance,
-                        spectral_radius = a.Theory.SpectralRadius, effective_learning_rate = a.Theory.EffectiveLearningRate,
+                        sigma2 = a.Theory.Sigma2,
+                        curvature = a.Theory.Curvature,
+                        variance = a.Theory.PositionVariance,
+                        spectral_radius = a.Theory.SpectralRadius,
+                        effective_learning_rate = a.Theory.EffectiveLearningRate,
                     },
                     lyapunov = new
                     {
-                        exponents = a.Lyapunov.Exponents, largest_standard_error = a.Lyapunov.LargestStandardError, steps = a.Lyapunov.Steps,
-                        sum = a.Lyapunov.Sum, mean_log_det = a.MeanLogDet, predicted_largest = a.PredictedLargest,
+                        exponents = a.Lyapunov.Exponents,
+                        largest_standard_error = a.Lyapunov.LargestStandardError,
+                        steps = a.Lyapunov.Steps,
+                        sum = a.Lyapunov.Sum,
+                        mean_log_det = a.MeanLogDet,
+                        predicted_largest = a.PredictedLargest,
                     },
                     seconds = a.Seconds,
                 }).ToArray(),
