@@ -118,7 +118,7 @@ public sealed class EscapeCommand : ICliCommand
                 escape_rate_per_step = w.EscapeRatePerStep,
                 kramers_rate_per_step = w.KramersRatePerStep,
                 trapped_remark12 = w.TrappedRemark12,
-                reachable_from_minimum = w.Certificate is { } c ? new { interval = new[] { c.Lo, c.Hi }, trapped = c.Trapped } : null,
+                reachable_from_minimum = w.Certificate is { } c ? new { interval = new[] { c.Lo, c.Hi }, trapped = c.Trapped, converged = c.Converged } : null,
             }).ToArray();
             int nr = a.Result.RegionCount;
             var rates = Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => i == j ? 0 : a.Result.Rate(i, j)).ToArray()).ToArray();

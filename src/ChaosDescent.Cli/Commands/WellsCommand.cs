@@ -64,7 +64,7 @@ public sealed class WellsCommand : ICliCommand
                     component = t.Component,
                     trapped = t.Trapped,
                     basin = new[] { t.BasinLo, t.BasinHi },
-                    reachable = cert is null ? null : new { eta = cert.Eta, interval = new[] { cert.Lo, cert.Hi }, trapped = cert.Trapped, iterations = cert.Iterations },
+                    reachable = cert is null ? null : new { eta = cert.Eta, interval = new[] { cert.Lo, cert.Hi }, trapped = cert.Trapped, converged = cert.Converged, iterations = cert.Iterations },
                 };
             }).ToArray();
             var report = new
@@ -105,7 +105,7 @@ public sealed class WellsCommand : ICliCommand
                 stdout.WriteLine($"  well {w.index} ({F(w.interval[0])}, {F(w.interval[1])}): min at {F(w.minimum)}, f0 = {F(w.f0_min)}, "
                     + $"component {w.component} -> {(w.trapped ? "TRAPPED: the stochastic map never leaves it" : "can be left")}");
                 if (w.reachable is { } rc)
-                    stdout.WriteLine($"      eta = {F(rc.eta)}: reachable interval from the minimum [{F(rc.interval[0])}, {F(rc.interval[1])}] -> {(rc.trapped ? "trapped" : "reaches the well's boundary")}");
+                    stdout.WriteLine($"      eta = {F(rc.eta)}: reachable interval from the minimum [{F(rc.interval[0])}, {F(rc.interval[1])}] -> {(rc.trapped ? "trapped" : rc.converged ? "reaches the well's boundary" : "undecided (iteration limit)")}");
             }
             if (criticalReport is not null)
                 stdout.WriteLine($"critical parameter: {OneLineJson(criticalReport)}");

@@ -53,7 +53,11 @@ public sealed record WellTrapping(PotentialWell Well, int Component, bool Trappe
 /// <param name="Hi">Right end.</param>
 /// <param name="Trapped">True when the interval converged strictly inside the well: no noise sequence leads out.</param>
 /// <param name="Iterations">Interval iterations used.</param>
-public sealed record TrapCertificate(double Eta, double Lo, double Hi, bool Trapped, int Iterations);
+/// <param name="Converged">
+/// False when the iteration limit was reached with the interval still growing inside the well (undecided; Trapped is
+/// then false). Both outcomes take O(1/η) iterations, so this happens only for very small η.
+/// </param>
+public sealed record TrapCertificate(double Eta, double Lo, double Hi, bool Trapped, int Iterations, bool Converged = true);
 
 /// <summary>
 /// Remark 12 in 1-D: the stochastic map's invariant law lives in S = {x : f0′(x) ∈ [a, b]} where [a, b] is the
@@ -229,13 +233,15 @@ public sealed class WellConnectivity
     /// exact. Extremes of g come from the ends and the roots of f0″ = 1/η. It stops when J leaves the well (escape is
     /// possible) or stops growing (a trap for this η, even where x − ηf0′ is not monotone).
     /// </summary>
-    public TrapCertificate Certify(PotentialWell well, double eta, int maxIterations = 200_000)
+    public TrapCertificate Certify(PotentialWell well, double eta, int? maxIterations = null)
     {
         if (!(eta > 0)) throw new UserInputException($"η must be positive (got {eta})");
+        // growth toward a trap's edge contracts like 1 − ηf0″, escape proceeds by about η(b − f0′) per step: O(1/η) either way
+        int limit = maxIterations ?? (int)Math.Min(2_000_000, Math.Max(200_000, 1000 / eta));
         double a = NoiseMin, b = NoiseMax;
         double lo = well.Minimum, hi = well.Minimum;
         double scale = Math.Max(1, Math.Abs(well.Minimum));
-        for (int it = 1; it <= maxIterations; it++)
+        for (int it = 1; it <= limit; it++)
         {
             var (gmin, gmax) = RangeOfStep(lo, hi, eta);
             double nlo = Math.Min(lo, gmin + eta * a), nhi = Math.Max(hi, gmax + eta * b);
@@ -246,7 +252,7 @@ public sealed class WellConnectivity
             hi = nhi;
             if (!grew) return new TrapCertificate(eta, lo, hi, true, it);
         }
-        return new TrapCertificate(eta, lo, hi, true, maxIterations);
+        return new TrapCertificate(eta, lo, hi, false, limit, Converged: false);
     }
 
     private (double Min, double Max) RangeOfStep(double lo, double hi, double eta)
