@@ -42,7 +42,11 @@ public class EscapeRunnerTests
         const int n = 4000, k = 400;
         var r = EscapeRunner.Run(new TwoStateMap(Dummy, pR, pL), TwoWells, new EscapeSettings
         {
-            Particles = n, Steps = k, Seed = 3, Initial = new FixedPoint([1.0]), BlockSize = 256,
+            Particles = n,
+            Steps = k,
+            Seed = 3,
+            Initial = new FixedPoint([1.0]),
+            BlockSize = 256,
         });
         var s = r.FirstExitTimes(1);
         Assert.Equal(n, s.Count);

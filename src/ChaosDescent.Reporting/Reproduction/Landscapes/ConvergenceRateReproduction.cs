@@ -38,7 +38,12 @@ public sealed class ConvergenceRateReproduction : IReproduction
             int idx = i;
             var c = ConvergenceRate.Run(new ConvergenceRequest
             {
-                Map = map, Particles = n, ReferenceParticles = m, Steps = k, Snapshots = Math.Min(40, k), Seed = context.Seed + 370 + (ulong)i,
+                Map = map,
+                Particles = n,
+                ReferenceParticles = m,
+                Steps = k,
+                Snapshots = Math.Min(40, k),
+                Seed = context.Seed + 370 + (ulong)i,
                 Threads = context.Threads,
             }, new Progress<double>(p => context.Progress?.Report((idx + p) / cases.Length)));
             runs.Add(($"{mapName}, eta = {eta}", c));

@@ -31,8 +31,14 @@ internal static class DoubleWellProtocol
         var regions = new RegionPartition([0.0], [(double.NegativeInfinity, 0.0), (0.0, double.PositiveInfinity)]);
         var ens = EscapeRunner.Run(map, regions, new EscapeSettings
         {
-            Particles = particles, Steps = steps, BurnIn = steps / 2, Seed = seed, Threads = context.Threads,
-            Initial = InitialCondition.Uniform(0.8, 1.2), TraceParticles = 1, TraceSteps = Math.Min(steps, 20_000),
+            Particles = particles,
+            Steps = steps,
+            BurnIn = steps / 2,
+            Seed = seed,
+            Threads = context.Threads,
+            Initial = InitialCondition.Uniform(0.8, 1.2),
+            TraceParticles = 1,
+            TraceSteps = Math.Min(steps, 20_000),
         }, new Progress<double>(p => context.Progress?.Report(0.6 * p)));
         var range = (-1.9, 1.9);
         var a = OrbitCrossings.Run(map, startA, orbitSteps, 1000, regions, range, 190, 20_000, seed);

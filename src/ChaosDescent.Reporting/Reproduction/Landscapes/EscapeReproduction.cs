@@ -56,8 +56,13 @@ public sealed class EscapeReproduction : IReproduction
                 int d0 = done;
                 var a = EscapeAnalysis.Run(new EscapeRequest
                 {
-                    Map = map, Particles = n, Steps = steps + burn, BurnIn = burn, Seed = context.Seed + 340 + (ulong)(mi * 10 + rates.Count),
-                    Threads = context.Threads, FromWell = 1,
+                    Map = map,
+                    Particles = n,
+                    Steps = steps + burn,
+                    BurnIn = burn,
+                    Seed = context.Seed + 340 + (ulong)(mi * 10 + rates.Count),
+                    Threads = context.Threads,
+                    FromWell = 1,
                 }, new Progress<double>(p => context.Progress?.Report(0.8 * (d0 + p) / total)));
                 // both wells are equivalent by symmetry: pool their exits and exposures
                 long d = a.Result.ExitsFrom(0) + a.Result.ExitsFrom(1);
@@ -102,8 +107,13 @@ public sealed class EscapeReproduction : IReproduction
         {
             var a = EscapeAnalysis.Run(new EscapeRequest
             {
-                Map = MapFactory.Create(Maps[mi], obj, eta), Particles = n, Steps = steps, BurnIn = burn,
-                Seed = context.Seed + 345 + (ulong)mi, Threads = context.Threads, Initial = InitialCondition.Uniform(-1.5, 1.5),
+                Map = MapFactory.Create(Maps[mi], obj, eta),
+                Particles = n,
+                Steps = steps,
+                BurnIn = burn,
+                Seed = context.Seed + 345 + (ulong)mi,
+                Threads = context.Threads,
+                Initial = InitialCondition.Uniform(-1.5, 1.5),
             }, new Progress<double>(p => context.Progress?.Report(0.8 + 0.2 * (mi + p) / Maps.Length)));
             gdRun ??= a;
             foreach (var w in a.PerWell)

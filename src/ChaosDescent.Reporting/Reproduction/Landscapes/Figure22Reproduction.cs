@@ -42,7 +42,10 @@ public sealed class Figure22Reproduction : IReproduction
             int steps = (int)Math.Max(500, Math.Ceiling(30 / (eta * q)));
             var ens = EnsembleRunner.Run(map, new EnsembleSettings
             {
-                Particles = n, Steps = steps, Seed = context.Seed + 22 + (ulong)ci, Threads = context.Threads,
+                Particles = n,
+                Steps = steps,
+                Seed = context.Seed + 22 + (ulong)ci,
+                Threads = context.Threads,
                 Initial = InitialCondition.Uniform(0.9, 1.1),
             }, new Progress<double>(p => context.Progress?.Report((ci + p) / etas.Length)));
             var xs = ens.Final.Coordinate(0);
@@ -78,7 +81,11 @@ public sealed class Figure22Reproduction : IReproduction
             var objFine = obj.WithEpsilon(fine);
             var ens = EnsembleRunner.Run(new GradientDescentMap(objFine, eta), new EnsembleSettings
             {
-                Particles = n, Steps = 500, Seed = context.Seed + 29, Threads = context.Threads, Initial = InitialCondition.Uniform(0.9, 1.1),
+                Particles = n,
+                Steps = 500,
+                Seed = context.Seed + 29,
+                Threads = context.Threads,
+                Initial = InitialCondition.Uniform(0.9, 1.1),
             });
             var z = ens.Final.Coordinate(0).Select(x => 1 + (x - 1) / Math.Sqrt(eta)).ToArray();
             var mom = RunningMoments.Of(z);

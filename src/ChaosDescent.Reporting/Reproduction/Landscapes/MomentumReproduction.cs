@@ -35,9 +35,13 @@ public sealed class MomentumReproduction : IReproduction
             int idx = i;
             var req = new MomentumRequest
             {
-                Map = methods[i].Map, Particles = context.Quick ? 5000 : 100_000, Steps = context.Quick ? 1500 : 3000,
-                OrbitSteps = context.Quick ? 100_000 : 2_000_000, LyapunovSteps = context.Quick ? 50_000 : 1_000_000,
-                Seed = context.Seed + 360 + (ulong)i, Threads = context.Threads,
+                Map = methods[i].Map,
+                Particles = context.Quick ? 5000 : 100_000,
+                Steps = context.Quick ? 1500 : 3000,
+                OrbitSteps = context.Quick ? 100_000 : 2_000_000,
+                LyapunovSteps = context.Quick ? 50_000 : 1_000_000,
+                Seed = context.Seed + 360 + (ulong)i,
+                Threads = context.Threads,
             };
             var a = MomentumAnalysis.Run(req, new Progress<double>(p => context.Progress?.Report((idx + p) / methods.Length)));
             analyses.Add(a);

@@ -96,12 +96,20 @@ public sealed class ConvergenceRate
 
         var ens = EnsembleRunner.Run(map, new EnsembleSettings
         {
-            Particles = request.Particles, Steps = k, SnapshotSteps = snaps, Seed = request.Seed, Threads = request.Threads, Initial = initial,
+            Particles = request.Particles,
+            Steps = k,
+            SnapshotSteps = snaps,
+            Seed = request.Seed,
+            Threads = request.Threads,
+            Initial = initial,
         }, new Progress<double>(p => progress?.Report(0.5 * p)));
         var reference = EnsembleRunner.Run(map, new EnsembleSettings
         {
             // independent of the ensemble (own seed); started at x* (W2(δ_x*, ρ∞) is only the spread of ρ∞), so r^R ≤ 1e-5 leaves no trace of the start
-            Particles = request.ReferenceParticles, Steps = refSteps, Seed = request.Seed ^ 0x5DEECE66DUL, Threads = request.Threads,
+            Particles = request.ReferenceParticles,
+            Steps = refSteps,
+            Seed = request.Seed ^ 0x5DEECE66DUL,
+            Threads = request.Threads,
             Initial = map.IsStochastic ? new FixedPoint([xStar]) : InitialCondition.Uniform(xStar - 1e-2, xStar + 1e-2),
         }, new Progress<double>(p => progress?.Report(0.5 + 0.5 * p)));
         if (ens.Divergence.Any || reference.Divergence.Any)
@@ -156,8 +164,18 @@ public sealed class ConvergenceRate
         }
         return new ConvergenceRate
         {
-            Request = request, Steps = snaps, W2 = w2, Floor = floor, Mu = mu, Nu = nu, PredictedRate = rate,
-            FittedRate = fitted, FittedRateError = se, FittedConstant = c, FitPoints = fit.Length, ReferenceSteps = refSteps,
+            Request = request,
+            Steps = snaps,
+            W2 = w2,
+            Floor = floor,
+            Mu = mu,
+            Nu = nu,
+            PredictedRate = rate,
+            FittedRate = fitted,
+            FittedRateError = se,
+            FittedConstant = c,
+            FitPoints = fit.Length,
+            ReferenceSteps = refSteps,
             Seconds = sw.Elapsed.TotalSeconds,
         };
     }

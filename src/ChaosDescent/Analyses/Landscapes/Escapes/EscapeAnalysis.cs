@@ -126,8 +126,14 @@ public sealed class EscapeAnalysis
 
         var result = EscapeRunner.Run(map, regions, new EscapeSettings
         {
-            Particles = request.Particles, Steps = request.Steps, BurnIn = request.BurnIn, Seed = request.Seed,
-            Threads = request.Threads, Initial = initial, TraceParticles = request.TraceParticles, TraceSteps = request.TraceSteps,
+            Particles = request.Particles,
+            Steps = request.Steps,
+            BurnIn = request.BurnIn,
+            Seed = request.Seed,
+            Threads = request.Threads,
+            Initial = initial,
+            TraceParticles = request.TraceParticles,
+            TraceSteps = request.TraceSteps,
         }, progress);
         if (result.Diverged == request.Particles)
             throw new UserInputException($"all {request.Particles} particles diverged (first at step {result.DivergedFirstStep}): η = {map.LearningRate} is too large for this objective");
@@ -159,8 +165,16 @@ public sealed class EscapeAnalysis
 
         return new EscapeAnalysis
         {
-            Request = request, Wells = wells, Regions = regions, Result = result, StartWell = startWell, PerWell = per,
-            Sigma2 = sigma2, Gibbs = gibbs, Connectivity = conn, GibbsNote = note,
+            Request = request,
+            Wells = wells,
+            Regions = regions,
+            Result = result,
+            StartWell = startWell,
+            PerWell = per,
+            Sigma2 = sigma2,
+            Gibbs = gibbs,
+            Connectivity = conn,
+            GibbsNote = note,
         };
     }
 

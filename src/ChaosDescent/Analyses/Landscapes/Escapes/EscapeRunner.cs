@@ -324,10 +324,19 @@ public static class EscapeRunner
         progress?.Report(1);
         return new EscapeResult
         {
-            Regions = regions, Settings = settings, InitialRegion = initialRegion, FirstExitStep = firstExit, CensorStep = censor,
-            Occupation = occupation, Exposure = exposure, Transitions = transitions, FinalPositions = final,
-            Diverged = diverged, DivergedFirstStep = diverged > 0 ? divergedAt.Where(s => s != 0).Min() : null,
-            Trace = trace, Seconds = sw.Elapsed.TotalSeconds,
+            Regions = regions,
+            Settings = settings,
+            InitialRegion = initialRegion,
+            FirstExitStep = firstExit,
+            CensorStep = censor,
+            Occupation = occupation,
+            Exposure = exposure,
+            Transitions = transitions,
+            FinalPositions = final,
+            Diverged = diverged,
+            DivergedFirstStep = diverged > 0 ? divergedAt.Where(s => s != 0).Min() : null,
+            Trace = trace,
+            Seconds = sw.Elapsed.TotalSeconds,
         };
 
         void Report(long units)

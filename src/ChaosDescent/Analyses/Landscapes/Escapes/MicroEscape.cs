@@ -89,7 +89,10 @@ public static class MicroEscape
         var regions = RegionPartition.Interval(well.Lo, well.Hi);
         var r = EscapeRunner.Run(map, regions, new EscapeSettings
         {
-            Particles = particles, Steps = steps, Seed = seed, Threads = threads,
+            Particles = particles,
+            Steps = steps,
+            Seed = seed,
+            Threads = threads,
             Initial = new UniformBox([well.Lo], [well.Hi]),
         }, progress);
         var stats = r.FirstExitTimes(1);

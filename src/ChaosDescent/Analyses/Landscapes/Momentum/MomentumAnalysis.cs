@@ -78,7 +78,11 @@ public sealed class MomentumAnalysis
         var p1 = new Progress<double>(v => progress?.Report(0.4 * v));
         var ens = EnsembleRunner.Run(map, new EnsembleSettings
         {
-            Particles = request.Particles, Steps = request.Steps, Seed = request.Seed, Threads = request.Threads, Initial = request.Initial,
+            Particles = request.Particles,
+            Steps = request.Steps,
+            Seed = request.Seed,
+            Threads = request.Threads,
+            Initial = request.Initial,
         }, p1);
         if (ens.Divergence.Count == request.Particles)
             throw new UserInputException($"all particles diverged (first at step {ens.Divergence.FirstStep}): η = {map.LearningRate} is too large");
@@ -90,8 +94,13 @@ public sealed class MomentumAnalysis
         var p2 = new Progress<double>(v => progress?.Report(0.4 + 0.3 * v));
         var orbit = OrbitRunner.Run(map, new OrbitSettings
         {
-            Start = [x0 + 0.1234567], Steps = request.OrbitSteps, BurnIn = Math.Min(10_000, request.OrbitSteps / 10),
-            Ranges = [(lo, hi)], Bins = request.Bins, Seed = request.Seed, TraceLength = 2000,
+            Start = [x0 + 0.1234567],
+            Steps = request.OrbitSteps,
+            BurnIn = Math.Min(10_000, request.OrbitSteps / 10),
+            Ranges = [(lo, hi)],
+            Bins = request.Bins,
+            Seed = request.Seed,
+            TraceLength = 2000,
         }, p2);
         if (orbit.DivergedAtStep is { } ds) throw new UserInputException($"the orbit diverged at step {ds}");
         var orbitDist = Distances.FromHistogram(orbit.Histograms[0], gaussian);
@@ -101,10 +110,20 @@ public sealed class MomentumAnalysis
         progress?.Report(1);
         return new MomentumAnalysis
         {
-            Request = request, Minimum = x0, Theory = theory, Gaussian = gaussian,
-            EnsembleMoments = RunningMoments.Of(xs), EnsembleHistogram = hist, EnsembleVsTheory = ensDist, Diverged = ens.Divergence.Count,
-            Orbit = orbit, OrbitVsTheory = orbitDist, Lyapunov = lyap, PredictedLargest = PredictLargestExponent(map, x0),
-            MeanLogDet = meanLogDet, Seconds = sw.Elapsed.TotalSeconds,
+            Request = request,
+            Minimum = x0,
+            Theory = theory,
+            Gaussian = gaussian,
+            EnsembleMoments = RunningMoments.Of(xs),
+            EnsembleHistogram = hist,
+            EnsembleVsTheory = ensDist,
+            Diverged = ens.Divergence.Count,
+            Orbit = orbit,
+            OrbitVsTheory = orbitDist,
+            Lyapunov = lyap,
+            PredictedLargest = PredictLargestExponent(map, x0),
+            MeanLogDet = meanLogDet,
+            Seconds = sw.Elapsed.TotalSeconds,
         };
     }
 

@@ -186,8 +186,14 @@ public sealed class WellConnectivity
 
         return new WellConnectivity
         {
-            Landscape = land, NoiseMin = a, NoiseMax = b, Components = comps, Gaps = gaps, Wells = wells,
-            Trapping = trapping, Verified = verified,
+            Landscape = land,
+            NoiseMin = a,
+            NoiseMax = b,
+            Components = comps,
+            Gaps = gaps,
+            Wells = wells,
+            Trapping = trapping,
+            Verified = verified,
         };
 
         CertifiedEndpoint Break(double x) => new(x, x, x, EndpointKind.LowerLevel);
