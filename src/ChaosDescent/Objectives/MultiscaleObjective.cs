@@ -1,0 +1,82 @@
+namespace ChaosDescent.Objectives;
+
+/// <summary>
+/// f = f0 + f1,ε (paper eq. 1): a macroscopic shape plus small, fast wiggles. Systems are data: an objective is a
+/// value with a name, its parts, ε and the parameters it was built from; analyses are functions over it.
+/// </summary>
+public sealed class MultiscaleObjective : IScalarField
+{
+    public MultiscaleObjective(string name, MacroPotential macro, MicroScale? micro, double epsilon,
+        IReadOnlyDictionary<string, double>? parameters = null, string? formula = null, string source = "")
+    {
+        if (micro is not null && micro.Dimension != macro.Dimension)
+            throw new ArgumentException("macro and micro dimensions differ");
+        if (micro is not null && !(epsilon > 0) || !double.IsFinite(epsilon))
+            throw new UserInputException($"ε must be a positive finite number (got {epsilon})");
+        Name = name;
+        Macro = macro;
+        Micro = micro;
+        Epsilon = epsilon;
+        Parameters = parameters ?? new Dictionary<string, double>();
+        Formula = formula ?? (micro is null ? macro.Formula : $"{macro.Formula} + {micro.Formula}");
+        Source = source;
+    }
+
+    /// <summary>Catalog name (kebab-case) or "expression".</summary>
+    public string Name { get; }
+
+    /// <summary>f0.</summary>
+    public MacroPotential Macro { get; }
+
+    /// <summary>f1,ε, or null for an objective without micro-scale.</summary>
+    public MicroScale? Micro { get; }
+
+    /// <summary>ε, the micro length scale.</summary>
+    public double Epsilon { get; }
+
+    public IReadOnlyDictionary<string, double> Parameters { get; }
+
+    /// <summary>Plain-text formula with ε written "eps".</summary>
+    public string Formula { get; }
+
+    /// <summary>Where in the paper (section/figure).</summary>
+    public string Source { get; }
+
+    public int Dimension => Macro.Dimension;
+
+    /// <summary>The same objective at another ε.</summary>
+    public MultiscaleObjective WithEpsilon(double epsilon) =>
+        new(Name, Macro, Micro, epsilon, Parameters, Formula, Source);
+
+    /// <summary>σ² of ζ when ζ is isotropic (Thm. 2/Prop. 6), else null.</summary>
+    public double? Sigma2 => Micro?.NoiseStatistics?.Sigma2;
+
+    public double Value(ReadOnlySpan<double> x) => Macro.Value(x) + (Micro?.Value(x, Epsilon) ?? 0);
+
+    public void Gradient(ReadOnlySpan<double> x, Span<double> gradient)
+    {
+        Macro.Gradient(x, gradient);
+        if (Micro is null) return;
+        Span<double> g = stackalloc double[Dimension];
+        Micro.Gradient(x, Epsilon, g);
+        for (int k = 0; k < g.Length; k++) gradient[k] += g[k];
+    }
+
+    public void Hessian(ReadOnlySpan<double> x, Span<double> hessian)
+    {
+        Macro.Hessian(x, hessian);
+        if (Micro is null) return;
+        int n = Dimension * Dimension;
+        Span<double> h = stackalloc double[n];
+        Micro.Hessian(x, Epsilon, h);
+        for (int k = 0; k < n; k++) hessian[k] += h[k];
+    }
+
+    public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count)
+    {
+        Macro.AccumulateGradient(x, gradient, count);
+        Micro?.AccumulateGradient(x, Epsilon, gradient, count);
+    }
+
+    public override string ToString() => $"{Name}: f = {Formula}, eps = {Epsilon:G6}";
+}
