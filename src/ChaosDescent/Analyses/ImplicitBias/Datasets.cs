@@ -58,7 +58,7 @@ public sealed class ClassificationData
 }
 
 /// <summary>Regression data {(x_n, y_n)}, features row-major.</summary>
-public sealed class RegressionData
+public sealed class RegressionSet
 {
     public required string Name { get; init; }
     public required int Count { get; init; }
@@ -76,7 +76,7 @@ public sealed record BuiltinDataInfo(string Name, string Kind, string Descriptio
 
 /// <summary>
 /// Built-in seeded synthetic data sets, usable wherever a command takes <c>--data</c>, and the loader that turns
-/// <c>--data FILE.csv --target COLUMN</c> into <see cref="ClassificationData"/> or <see cref="RegressionData"/>.
+/// <c>--data FILE.csv --target COLUMN</c> into <see cref="ClassificationData"/> or <see cref="RegressionSet"/>.
 /// A built-in is generated from its seed, so the same name and seed always give the same points.
 /// </summary>
 public static class DataSources
@@ -88,6 +88,7 @@ public static class DataSources
         new("separable2d", "classification", "40 points, two Gaussian clouds in 2-D, linearly separable through the origin"),
         new("separable3d", "classification", "60 points, two Gaussian clouds in 3-D, linearly separable through the origin"),
         new("overlap2d", "classification", "200 points, two overlapping Gaussian clouds in 2-D (not separable)"),
+        new("logreg2d", "classification", "200 points, overlapping clouds N(±(0.6, 0.2), diag(1, 0.3²)): anisotropic, not separable (logistic regression)"),
         new("xor", "classification", "40 points in four clusters at (±1, ±1), label sign(x1·x2) (not linearly separable)"),
         new("linreg2d", "regression", "200 points, y = 1.0·x1 − 0.5·x2 + N(0, 0.5²), anisotropic features x1 ~ N(0,1), x2 ~ N(0, 0.4²)"),
         new("sine6", "regression", "6 points y = sin(2x) at equally spaced x in [−1.5, 1.5] (for over-parametrized fits)"),
@@ -127,7 +128,7 @@ public static class DataSources
     }
 
     /// <summary>Loads regression data: a built-in name or a CSV file with a numeric target column.</summary>
-    public static RegressionData LoadRegression(string data, string? target, ulong seed = DefaultSeed)
+    public static RegressionSet LoadRegression(string data, string? target, ulong seed = DefaultSeed)
     {
         if (IsBuiltin(data)) return BuiltinRegression(data, seed);
         if (!data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(data))
@@ -136,7 +137,7 @@ public static class DataSources
         int t = table.ColumnIndex(target);
         var y = table.Numeric(t);
         var (x, names) = Features(table, t);
-        return new RegressionData
+        return new RegressionSet
         {
             Name = Path.GetFileName(data), Count = y.Length, Dimension = names.Length, X = x, Y = y, FeatureNames = names,
             TargetName = table.Header[t].Trim(),
@@ -162,16 +163,17 @@ public static class DataSources
         var rng = Xoshiro256.ForStream(seed, StableHash(name));
         return name switch
         {
-            "separable2d" => Clouds(name, ref rng, 40, [1.2, 0.9], 0.55, [Math.Cos(0.45), Math.Sin(0.45)], 0.25),
-            "separable3d" => Clouds(name, ref rng, 60, [1.0, 0.6, -0.5], 0.5, Normalize([1.0, 0.8, -0.3]), 0.2),
-            "overlap2d" => Clouds(name, ref rng, 200, [0.6, 0.3], 0.7, null, 0),
+            "separable2d" => Clouds(name, ref rng, 40, [1.2, 0.9], [0.55, 0.55], [Math.Cos(0.45), Math.Sin(0.45)], 0.25),
+            "separable3d" => Clouds(name, ref rng, 60, [1.0, 0.6, -0.5], [0.5, 0.5, 0.5], Normalize([1.0, 0.8, -0.3]), 0.2),
+            "overlap2d" => Clouds(name, ref rng, 200, [0.6, 0.3], [0.7, 0.7], null, 0),
+            "logreg2d" => Clouds(name, ref rng, 200, [0.6, 0.2], [1.0, 0.3], null, 0),
             "xor" => Xor(ref rng, 40),
             _ when IsBuiltin(name) => throw new UserInputException($"'{name}' is a regression data set; this command needs classification data"),
             _ => throw new UserInputException($"unknown data set '{name}'; built-ins: {BuiltinList}"),
         };
     }
 
-    public static RegressionData BuiltinRegression(string name, ulong seed = DefaultSeed)
+    public static RegressionSet BuiltinRegression(string name, ulong seed = DefaultSeed)
     {
         var rng = Xoshiro256.ForStream(seed, StableHash(name));
         switch (name)
@@ -187,7 +189,7 @@ public static class DataSources
                     x[2 * i + 1] = 0.4 * rng.NextGaussian();
                     y[i] = 1.0 * x[2 * i] - 0.5 * x[2 * i + 1] + 0.5 * rng.NextGaussian();
                 }
-                return new RegressionData { Name = name, Count = n, Dimension = 2, X = x, Y = y, FeatureNames = ["x1", "x2"] };
+                return new RegressionSet { Name = name, Count = n, Dimension = 2, X = x, Y = y, FeatureNames = ["x1", "x2"] };
             }
             case "sine6":
             case "sine12":
@@ -200,7 +202,7 @@ public static class DataSources
                     x[i] = -1.5 + 3.0 * i / (n - 1);
                     y[i] = Math.Sin(2 * x[i]);
                 }
-                return new RegressionData { Name = name, Count = n, Dimension = 1, X = x, Y = y, FeatureNames = ["x"] };
+                return new RegressionSet { Name = name, Count = n, Dimension = 1, X = x, Y = y, FeatureNames = ["x"] };
             }
             default:
                 if (IsBuiltin(name)) throw new UserInputException($"'{name}' is a classification data set; this command needs regression data");
@@ -209,10 +211,10 @@ public static class DataSources
     }
 
     /// <summary>
-    /// Two Gaussian clouds N(±μ, s² I) with labels ±1 (alternating). With a <paramref name="separator"/> u, a point is
+    /// Two Gaussian clouds N(±μ, diag(s²)) with labels ±1 (alternating). With a <paramref name="separator"/> u, a point is
     /// redrawn until y·uᵀx ≥ <paramref name="gap"/>, so the set is separable through the origin with margin ≥ gap.
     /// </summary>
-    private static ClassificationData Clouds(string name, ref Xoshiro256 rng, int n, double[] mu, double s, double[]? separator, double gap)
+    private static ClassificationData Clouds(string name, ref Xoshiro256 rng, int n, double[] mu, double[] s, double[]? separator, double gap)
     {
         int d = mu.Length;
         var x = new double[n * d];
@@ -225,7 +227,7 @@ public static class DataSources
                 double dot = 0;
                 for (int k = 0; k < d; k++)
                 {
-                    x[i * d + k] = label * mu[k] + s * rng.NextGaussian();
+                    x[i * d + k] = label * mu[k] + s[k] * rng.NextGaussian();
                     if (separator is not null) dot += separator[k] * x[i * d + k];
                 }
                 if (separator is null || label * dot >= gap) break;

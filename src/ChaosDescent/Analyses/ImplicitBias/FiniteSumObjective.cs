@@ -89,11 +89,11 @@ public abstract class FiniteSumObjective
 /// <summary>Least squares V(w) = (1/2N) Σ (x_nᵀw − y_n)²: H = XᵀX/N, ∇V = H w − Xᵀy/N.</summary>
 public sealed class LeastSquaresObjective : FiniteSumObjective
 {
-    private readonly RegressionData _data;
+    private readonly RegressionSet _data;
     private readonly double[] _h;
     private readonly double[] _c;
 
-    public LeastSquaresObjective(RegressionData data)
+    public LeastSquaresObjective(RegressionSet data)
     {
         _data = data;
         int d = data.Dimension;
@@ -110,7 +110,7 @@ public sealed class LeastSquaresObjective : FiniteSumObjective
         }
     }
 
-    public RegressionData Data => _data;
+    public RegressionSet Data => _data;
     public override string Name => $"least squares on {_data.Name}";
     public override int Dimension => _data.Dimension;
     public override int Count => _data.Count;
@@ -192,6 +192,27 @@ public sealed class LogisticRegressionObjective : FiniteSumObjective
         var x = _data.Row(n);
         double c = -MarginLosses.NegDerivative(MarginLoss.Logistic, Margin(n, w)) * _data.Y[n] * scale;
         for (int k = 0; k < x.Length; k++) g[k] += c * x[k] + scale * _ridge * w[k];
+    }
+
+    /// <summary>The full gradient in one pass over the rows (the chains' hot loop: no per-sample call).</summary>
+    public override void Gradient(ReadOnlySpan<double> w, Span<double> g)
+    {
+        int d = Dimension, count = _data.Count;
+        var x = _data.X;
+        var y = _data.Y;
+        g.Clear();
+        for (int n = 0; n < count; n++)
+        {
+            int o = n * d;
+            double u = 0;
+            for (int k = 0; k < d; k++) u += x[o + k] * w[k];
+            u *= y[n];
+            // −ℓ'(u) = 1/(1 + e^u), written to avoid overflow.
+            double p = u > 0 ? Math.Exp(-u) / (1 + Math.Exp(-u)) : 1 / (1 + Math.Exp(u));
+            double c = -p * y[n];
+            for (int k = 0; k < d; k++) g[k] += c * x[o + k];
+        }
+        for (int k = 0; k < d; k++) g[k] = g[k] / count + _ridge * w[k];
     }
 
     public override void Hessian(ReadOnlySpan<double> w, Span<double> h)

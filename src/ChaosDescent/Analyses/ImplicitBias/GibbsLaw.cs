@@ -45,18 +45,24 @@ public sealed class GibbsLaw
                 MarginalCdf = cdfs,
             };
         }
-        return Quadrature(f, wStar, temperature, lam, vecs, gridPoints);
+        // Widen the box until V − V* ≥ 30 T on its boundary (logistic V grows more slowly than its quadratic model).
+        for (double widen = 10; widen < 1000; widen *= 1.5)
+        {
+            var law = Quadrature(f, wStar, temperature, lam, vecs, gridPoints, widen);
+            if (law is not null) return law;
+        }
+        throw new InvalidOperationException("Gibbs quadrature: no box holds the law (V grows too slowly)");
     }
 
     /// <summary>
-    /// Trapezoidal quadrature in the eigen-coordinates z = Vᵀ(w − w*) on [−10σ_i, 10σ_i], σ_i = √(T/λ_i). The trapezoidal
-    /// rule converges geometrically for smooth integrands that decay at the ends; the 10σ box holds all but e^{−50}
-    /// of the Gaussian approximation's mass, and the measured V(w) − V(w*) is checked to exceed 30 T on the box boundary.
+    /// Trapezoidal quadrature in the eigen-coordinates z = Vᵀ(w − w*) on [−kσ_i, kσ_i], σ_i = √(T/λ_i), k ≥ 10. The
+    /// trapezoidal rule converges geometrically for smooth integrands that decay at the ends; the box is accepted when
+    /// V(w) − V(w*) ≥ 30 T on all of its boundary (density below e^{−30} of the peak there), else null.
     /// </summary>
-    private static GibbsLaw Quadrature(FiniteSumObjective f, double[] wStar, double temperature, double[] lam, Matrix<double> vecs, int m)
+    private static GibbsLaw? Quadrature(FiniteSumObjective f, double[] wStar, double temperature, double[] lam, Matrix<double> vecs, int m, double widen)
     {
         int d = wStar.Length;
-        double[] half = lam.Select(l => 10 * Math.Sqrt(temperature / l)).ToArray();
+        double[] half = lam.Select(l => widen * Math.Sqrt(temperature / l)).ToArray();
         double v0 = f.Value(wStar);
         var z = new double[d];
         var w = new double[d];
@@ -80,8 +86,7 @@ public sealed class GibbsLaw
             bool boundary = i0 == 0 || i0 == m - 1 || (d == 2 && (i1 == 0 || i1 == m - 1));
             if (boundary) boundaryMin = Math.Min(boundaryMin, e);
         }
-        if (boundaryMin < 30)
-            throw new InvalidOperationException($"Gibbs quadrature box too small (V − V* = {boundaryMin:G3} T on its boundary)");
+        if (boundaryMin < 30) return null;
         double weight(int j) => j == 0 || j == m - 1 ? 0.5 : 1;
         // Marginals along each eigen-axis, then moments in z, then back to w.
         var marg = new double[d][];

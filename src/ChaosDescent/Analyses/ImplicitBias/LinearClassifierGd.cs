@@ -85,15 +85,18 @@ public static class LinearClassifierGd
     }
 
     /// <summary>
-    /// The step-size bound of Thm. 3 in the mean form: 2/(β λ_max) with β = 1/4 for the logistic loss; for the
-    /// exponential loss β is the local smoothness on the initial sub-level set, max_n e^{−u_n(0)} ≤ N·L(w(0)).
+    /// The step-size bound of Thm. 3 in the mean form, 2/β with β a smoothness constant of L: β = λ_max/4 for the
+    /// logistic loss (ℓ'' ≤ 1/4). The exponential loss is smooth only on sub-level sets: there
+    /// ∇²L = (1/N) Σ e^{−u_n} x_n x_nᵀ ≼ min(L(w) R², N L(w) λ_max) I (R = max ‖x_n‖), and L(w(t)) ≤ L(w(0)) along GD
+    /// below this bound, so β = min(R², N λ_max) · L(w(0)).
     /// </summary>
     public static double StableStepBound(ClassificationData data, MarginLoss loss, double[]? w0 = null)
     {
         double lam = DataCurvature(data);
         if (loss == MarginLoss.Logistic) return 2 / (0.25 * lam);
         double l0 = Loss(data, loss, w0 ?? new double[data.Dimension]);
-        return 2 / (data.Count * l0 * lam);
+        double r = data.Radius();
+        return 2 / (l0 * Math.Min(r * r, data.Count * lam));
     }
 
     public static double Loss(ClassificationData data, MarginLoss loss, double[] w)
