@@ -222,7 +222,7 @@ public static class ImplicitBiasPlots
             var fig = new PlotFigure($"{data.Name}: decision regions of the trained network", data.FeatureNames[0], data.FeatureNames[1]) { Width = 680, Height = 620 };
             var (lo0, hi0, lo1, hi1) = Box(data);
             var gp = new List<double>(); var gq = new List<double>(); var gn = new List<double>(); var gm = new List<double>();
-            const int m = 70;
+            const int m = 60;
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < m; j++)
                 {
@@ -230,8 +230,12 @@ public static class ImplicitBiasPlots
                     double f = Analyses.ImplicitBias.ReluMargin.Evaluate(tr, [a, b]);
                     if (f > 0) { gp.Add(a); gq.Add(b); } else { gn.Add(a); gm.Add(b); }
                 }
-            fig.Points(gp.ToArray(), gq.ToArray(), null, PlotFigure.ColorAt(0).WithAlpha(0.18), 3);
-            fig.Points(gn.ToArray(), gm.ToArray(), null, PlotFigure.ColorAt(1).WithAlpha(0.18), 3);
+            foreach (var (xs, ys, ci) in new[] { (gp, gq, 0), (gn, gm, 1) })
+            {
+                var sp = fig.Plot.Add.ScatterPoints(xs.ToArray(), ys.ToArray(), PlotFigure.ColorAt(ci).WithAlpha(0.22));
+                sp.MarkerShape = MarkerShape.FilledSquare;
+                sp.MarkerSize = 9;
+            }
             var pos = Enumerable.Range(0, data.Count).Where(n => data.Y[n] > 0).ToArray();
             var neg = Enumerable.Range(0, data.Count).Where(n => data.Y[n] < 0).ToArray();
             fig.Points(pos.Select(n => data.X[2 * n]).ToArray(), pos.Select(n => data.X[2 * n + 1]).ToArray(), $"y = {data.PositiveLabel}", PlotFigure.ColorAt(0), 7);
@@ -278,17 +282,21 @@ public static class ImplicitBiasPlots
             figs.Add(new FigureRef(prefix + "-laws", $"Long-run samples (final states of independent chains) of SGD (b = {r.Batch}), GD with isotropic Gaussian noise at the matched temperature T = {F(r.Temperature)} (discretized Langevin), and GD with SGD's noise covariance, with 2σ ellipses; black dashed: the Gibbs law exp(−V/T)/Z ({r.Gibbs.Method})."));
         }
         {
-            var fig = new PlotFigure("temperature seen along each eigenvector of H", "eigen-direction i (ascending λ_i)", "λ_i · Var(v_iᵀw)");
+            var fig = new PlotFigure("temperature seen along each eigenvector of H", "eigenvector v_i of H", "λ_i · Var(v_iᵀw)");
             int c = 0;
             foreach (var m in r.Methods)
             {
                 var xs = Enumerable.Range(0, d).Select(i => i + 1 + 0.08 * (c - 1)).ToArray();
                 var l = fig.Plot.Add.Scatter(xs, m.DirectionalTemperature, PlotFigure.ColorAt(c));
                 l.LegendText = m.Method;
-                l.MarkerSize = 9;
-                l.LineWidth = 1;
+                l.MarkerSize = 10;
+                l.LineWidth = 0;
                 c++;
             }
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            for (int i = 0; i < d; i++) ticks.AddMajor(i + 1, $"v{i + 1} (λ = {F(r.HessianEigenvalues[i], "G3")})");
+            fig.Plot.Axes.Bottom.TickGenerator = ticks;
+            fig.Plot.Axes.SetLimitsX(0.5, d + 0.5);
             fig.HLine(r.Temperature, $"T = {F(r.Temperature)}", Colors.Black);
             fig.Plot.Axes.SetLimitsY(0, 1.25 * Math.Max(r.Temperature, r.Methods.Max(m => m.DirectionalTemperature.Max())));
             fig.Plot.Legend.Alignment = Alignment.UpperLeft;

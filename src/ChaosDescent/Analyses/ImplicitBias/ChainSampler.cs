@@ -83,6 +83,23 @@ public sealed class ChainSamples
         return se;
     }
 
+    /// <summary>
+    /// Standard error of any statistic of (mean, covariance), from its spread over <paramref name="groups"/> groups of
+    /// whole chains: SE ≈ sd(group values)/√groups (the full-sample statistic is about as precise as the group mean).
+    /// </summary>
+    public double StatisticStandardError(Func<double[], double[], double> statistic, int groups = 20)
+    {
+        groups = Math.Min(groups, Chains);
+        var v = new double[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            int c0 = g * Chains / groups, c1 = (g + 1) * Chains / groups;
+            v[g] = statistic(Mean(c0, c1), Covariance(c0, c1));
+        }
+        double mu = v.Average();
+        return Math.Sqrt(v.Sum(x => (x - mu) * (x - mu)) / (groups - 1) / groups);
+    }
+
     /// <summary>The last snapshot of each chain projected on <paramref name="direction"/> (independent draws).</summary>
     public double[] FinalProjections(IReadOnlyList<double> direction)
     {

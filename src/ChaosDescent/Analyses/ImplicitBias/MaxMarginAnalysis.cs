@@ -61,6 +61,63 @@ public static class MaxMarginAnalysis
         };
     }
 
+    /// <summary>
+    /// The constant c in ‖w(t)‖ = ‖ŵ‖ ln t + c + o(1). In the proof of Thm. 3 (Soudry et al.), w(t) − ŵ ln t → w̃ where
+    /// every support vector n satisfies (η/N) exp(−y_n x_nᵀw̃) = α_n (mean loss; the sum form has η in place of η/N),
+    /// so ŵᵀw̃ = Σ_n α_n y_n x_nᵀw̃ = Σ_n α_n ln(η/(N α_n)) and c = ŵᵀw̃/‖ŵ‖, computable from the SVM dual alone.
+    /// For the logistic loss −ℓ'(u) = e^{−u}(1 + O(e^{−u})), so the same c holds asymptotically.
+    /// </summary>
+    public static double AsymptoticOffset(SvmSolution svm, double learningRate, int count)
+    {
+        if (svm.W is null) return double.NaN;
+        double s = 0;
+        foreach (var n in svm.SupportVectors) s += svm.Alpha[n] * Math.Log(learningRate / (count * svm.Alpha[n]));
+        return s / svm.Norm;
+    }
+
+    /// <summary>
+    /// θ₂ = the smallest margin y_n ŵᵀx_n over the points that are not support vectors (θ₂ &gt; 1). Their terms in the
+    /// gradient decay like t^{−θ₂}, so w(t) − ŵ ln t approaches w̃ like t^{−(θ₂−1)}: the gap ‖w(t)‖ − ‖ŵ‖ ln t − c
+    /// shrinks by about 10^{−(θ₂−1)} per decade of t.
+    /// </summary>
+    public static double SecondMargin(ClassificationData data, SvmSolution svm)
+    {
+        if (svm.W is null) return double.NaN;
+        var sv = new HashSet<int>(svm.SupportVectors);
+        double min = double.PositiveInfinity;
+        for (int n = 0; n < data.Count; n++)
+        {
+            if (sv.Contains(n)) continue;
+            double m = data.Y[n] * LinearClassifierGd.Dot(svm.W, data.Row(n));
+            if (m > 1 + 1e-9) min = Math.Min(min, m);
+        }
+        return min;
+    }
+
+    /// <summary>Slopes of ‖w(t)‖ against ln t over each full decade [10^{k−1}, 10^k] of the run: (10^k, slope).</summary>
+    public static List<(long End, double Slope)> DecadeSlopes(MaxMarginResult r)
+    {
+        var list = new List<(long, double)>();
+        for (long end = 100; end <= r.Trace.Steps[^1]; end *= 10)
+        {
+            var xs = new List<double>();
+            var ys = new List<double>();
+            for (int i = 0; i < r.Trace.Steps.Length; i++)
+                if (r.Trace.Steps[i] >= end / 10 && r.Trace.Steps[i] <= end) { xs.Add(Math.Log(r.Trace.Steps[i])); ys.Add(r.Norm[i]); }
+            list.Add((end, Slope(xs, ys)));
+        }
+        return list;
+    }
+
+    /// <summary>Value of a checkpointed series at step t (the checkpoint nearest in log t).</summary>
+    public static double At(long[] steps, double[] values, long t)
+    {
+        int best = 0;
+        for (int i = 1; i < steps.Length; i++)
+            if (Math.Abs(Math.Log(Math.Max(steps[i], 1)) - Math.Log(t)) < Math.Abs(Math.Log(Math.Max(steps[best], 1)) - Math.Log(t))) best = i;
+        return values[best];
+    }
+
     /// <summary>Angle between two vectors by Kahan's formula 2·atan2(‖a−b‖, ‖a+b‖) on unit vectors (accurate at small angles, unlike acos).</summary>
     public static double Angle(double[] a, double[] b)
     {
