@@ -73,22 +73,7 @@ public static class ReluMargin
         long reportEvery = Math.Max(1, s.Steps / 200);
         for (long t = 0; ; t++)
         {
-            // Forward: z = W1 x, u_n = y_n f(x_n).
-            bool all = true;
-            for (int n = 0; n < count; n++)
-            {
-                var x = data.Row(n);
-                double f = 0;
-                for (int j = 0; j < q; j++)
-                {
-                    double a = 0;
-                    for (int c = 0; c < d; c++) a += w1[j * d + c] * x[c];
-                    z[n * q + j] = a;
-                    if (a > 0) f += w2[j] * a;
-                }
-                u[n] = data.Y[n] * f;
-                if (u[n] <= 0) all = false;
-            }
+            bool all = Forward(data, w1, w2, q, z, u);
             if (all) { if (firstFull < 0) firstFull = t; }
             else firstFull = -1;
             if (next < k && checkpoints[next] == t)
@@ -106,22 +91,7 @@ public static class ReluMargin
                 next++;
             }
             if (t == s.Steps) break;
-            // Backward: c_n = ∂L/∂f(x_n) = ℓ'(u_n) y_n / N.
-            Array.Clear(g1); Array.Clear(g2);
-            for (int n = 0; n < count; n++)
-            {
-                double cn = -MarginLosses.NegDerivative(s.Loss, u[n]) * data.Y[n] / count;
-                if (cn == 0) continue;
-                var x = data.Row(n);
-                for (int j = 0; j < q; j++)
-                {
-                    double a = z[n * q + j];
-                    if (a <= 0) continue;
-                    g2[j] += cn * a;
-                    double cw = cn * w2[j];
-                    for (int c = 0; c < d; c++) g1[j * d + c] += cw * x[c];
-                }
-            }
+            Backward(data, w2, q, z, u, s.Loss, g1, g2);
             for (int i = 0; i < w1.Length; i++) w1[i] -= s.LearningRate * g1[i];
             for (int j = 0; j < q; j++) w2[j] -= s.LearningRate * g2[j];
             if (!double.IsFinite(w2[0])) throw new UserInputException($"GD diverged at step {t + 1}: reduce --lr");
@@ -134,6 +104,53 @@ public static class ReluMargin
             NormalizedMargin = nm, SpectralNormalizedMargin = snm, FirstFullAccuracyStep = firstFull,
             W1 = w1, W2 = w2, Hidden = q, InputDimension = d,
         };
+    }
+
+    /// <summary>Forward pass: z = W1 x_n (row n of <paramref name="z"/>), u_n = y_n f(x_n); true when every u_n &gt; 0.</summary>
+    public static bool Forward(ClassificationData data, double[] w1, double[] w2, int q, double[] z, double[] u)
+    {
+        int d = data.Dimension;
+        bool all = true;
+        for (int n = 0; n < data.Count; n++)
+        {
+            var x = data.Row(n);
+            double f = 0;
+            for (int j = 0; j < q; j++)
+            {
+                double a = 0;
+                for (int c = 0; c < d; c++) a += w1[j * d + c] * x[c];
+                z[n * q + j] = a;
+                if (a > 0) f += w2[j] * a;
+            }
+            u[n] = data.Y[n] * f;
+            if (u[n] <= 0) all = false;
+        }
+        return all;
+    }
+
+    /// <summary>
+    /// Gradient of L = (1/N) Σ ℓ(u_n) after <see cref="Forward"/>: with c_n = ℓ'(u_n) y_n / N,
+    /// ∂L/∂W2_j = Σ c_n σ(z_nj) and ∂L/∂W1_jk = Σ c_n W2_j 1[z_nj &gt; 0] x_nk (ReLU derivative taken as 0 at 0).
+    /// </summary>
+    public static void Backward(ClassificationData data, double[] w2, int q, double[] z, double[] u, MarginLoss loss, double[] g1, double[] g2)
+    {
+        int d = data.Dimension, count = data.Count;
+        Array.Clear(g1);
+        Array.Clear(g2);
+        for (int n = 0; n < count; n++)
+        {
+            double cn = -MarginLosses.NegDerivative(loss, u[n]) * data.Y[n] / count;
+            if (cn == 0) continue;
+            var x = data.Row(n);
+            for (int j = 0; j < q; j++)
+            {
+                double a = z[n * q + j];
+                if (a <= 0) continue;
+                g2[j] += cn * a;
+                double cw = cn * w2[j];
+                for (int c = 0; c < d; c++) g1[j * d + c] += cw * x[c];
+            }
+        }
     }
 
     /// <summary>f(x) = W2 σ(W1 x) for a trained network.</summary>
