@@ -19,14 +19,17 @@ public static class ImplicitBiasPlots
     public static void LogTicks(IAxis axis, double lo, double hi)
     {
         var gen = new ScottPlot.TickGenerators.NumericManual();
-        bool dense = hi - lo < 2;
+        double span = hi - lo;
+        bool dense = span < 2;
+        // Over many decades, label every 2nd/5th/10th power and keep minor ticks only at the others.
+        int every = span <= 8 ? 1 : span <= 16 ? 2 : span <= 40 ? 5 : 10;
         for (int k = (int)Math.Floor(lo) - 1; k <= (int)Math.Ceiling(hi) + 1; k++)
             for (int m = 1; m <= 9; m++)
             {
                 double v = k + Math.Log10(m);
                 if (v < lo - 1e-9 || v > hi + 1e-9) continue;
-                if (m == 1 || (dense && m is 2 or 5)) gen.AddMajor(v, Label(k, m));
-                else gen.AddMinor(v);
+                if ((m == 1 && ((k % every) + every) % every == 0) || (dense && m is 2 or 5)) gen.AddMajor(v, Label(k, m));
+                else if (every == 1 || m == 1) gen.AddMinor(v);
             }
         axis.TickGenerator = gen;
     }
