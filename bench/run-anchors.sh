@@ -2,12 +2,15 @@
 # Runs the Sec. 3.1 ensemble anchors (bench/anchors: C with vector cos, numpy) and `chaosdescent bench ensemble`
 # on one thread, in one go on this machine, and prints ONE JSON object on stdout with each throughput and the ratios
 # ours/numpy and ours/C. Progress and notes go to stderr.
-#   N (particles, default 1000000), K (steps, default 200), REPEATS (runs of each, best kept; default 3).
+#   N (particles, default 1000000), K (steps, default 200), REPEATS (runs of each, best kept; default 3),
+#   NUMPY_PYTHON (interpreter for the numpy anchor, default /usr/bin/python3).
 # Ratios measured in the same run are the meaningful numbers: absolute throughput on a shared machine is noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export N="${N:-1000000}" K="${K:-200}"
 REPEATS="${REPEATS:-3}"
+# The interpreter for the numpy anchor: Debian's /usr/bin/python3 (the python3 first on PATH may lack numpy).
+NUMPY_PYTHON="${NUMPY_PYTHON:-/usr/bin/python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 note() { echo "[run-anchors] $*" >&2; }
@@ -35,15 +38,15 @@ else
   note "gcc not found: C anchor skipped"
 fi
 
-# --- numpy anchor: Debian's numpy under /usr/bin/python3 (the python3 first on PATH may lack numpy)
+# --- numpy anchor
 numpy_json=null
-if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
+if [ -x "$NUMPY_PYTHON" ] && "$NUMPY_PYTHON" -c 'import numpy' >/dev/null 2>&1; then
   : > "$work/numpy.jsonl"
-  for _ in $(seq "$REPEATS"); do OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/anchors/ensemble_numpy.py >> "$work/numpy.jsonl"; done
+  for _ in $(seq "$REPEATS"); do OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$NUMPY_PYTHON" bench/anchors/ensemble_numpy.py >> "$work/numpy.jsonl"; done
   numpy_json="$(best_of "$work/numpy.jsonl")"
   note "numpy: $numpy_json"
 else
-  note "numpy is NOT available under /usr/bin/python3 (install: apt-get install -y python3-numpy): numpy anchor SKIPPED"
+  note "numpy is NOT available under $NUMPY_PYTHON (install: apt-get install -y python3-numpy): numpy anchor SKIPPED"
 fi
 
 # --- ours: Release build, the library's ensemble runner on one thread
@@ -61,9 +64,11 @@ def rate(r): return None if r is None else r["particle_steps_per_second"]
 o = rate(ours)
 print(json.dumps({
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    "machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release()},
+    "machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+                "load_average_1min": float(open("/proc/loadavg").read().split()[0])},
     "particles": int(os.environ["N"]), "steps": int(os.environ["K"]),
-    "ours": {"particle_steps_per_second": o, "mean_x2": ours["mean_x2"], "simd": ours["simd"], "threads": ours["threads"],
+    "ours": {"particle_steps_per_second": o, "particle_steps_per_cpu_second": ours["particle_steps_per_cpu_second"],
+             "mean_x2": ours["mean_x2"], "simd": ours["simd"], "threads": ours["threads"],
              "repeats_per_second": ours["repeats_per_second"]},
     "numpy": None if npy is None else {"particle_steps_per_second": rate(npy), "mean_x2": npy["mean_x2"], "repeats_per_second": npy["repeats_per_second"]},
     "c": None if c is None else {"particle_steps_per_second": rate(c), "mean_x2": c["mean_x2"], "repeats_per_second": c["repeats_per_second"]},

@@ -8,26 +8,27 @@ namespace ChaosDescent.Numerics;
 /// Vectorized sine and cosine for the hot loops. The phase x/ε of the micro-scale reaches 1e7–1e8 (ε down to
 /// 1e-7 in the paper's Sec. 3.1), so the argument reduction must stay exact there; docs/accuracy.md gives the
 /// method and the measured error against <see cref="Math.Sin"/>/<see cref="Math.Cos"/> (max absolute error
-/// 2.2e-16, i.e. one ulp of 1, over |x| ≤ <see cref="MaxArgument"/>; asserted ≤ 4.5e-16 by the tests).
+/// 2.8e-16 for cos and 2.2e-16 for sin over |x| ≤ <see cref="MaxArgument"/>; the tests assert ≤ 2^-51 ≈ 4.4e-16).
 /// </summary>
 /// <remarks>
 /// <para>Method (both widths, all lanes branch-free):</para>
 /// <list type="number">
-/// <item>Quotient: sin uses m = rint(x/π), cos uses m = rint(x/π + 1/2), read with the "magic number" trick
-/// (adding 1.5·2^52 leaves the integer m in the low mantissa bits, so its parity is bit 0 of the sum).</item>
-/// <item>Reduction (Cody–Waite with FMA): r = x − q·P1 − q·P2 with P1 + P2 = π (sin, q = m) or π/2 (cos,
-/// q = 2m − 1), P1 the double nearest π (or π/2) and P2 the double nearest the remainder. With FMA the first step
-/// is exact (its result is a multiple of 2^-52 below 2 in magnitude, so it fits 53 bits), the second adds at most
-/// half an ulp of r, and the omitted third part P3 ≈ 3e-33 contributes |q·P3| ≤ 1e-25 for |x| ≤ 1e8: without
-/// FMA a third part is needed because the split constants must carry trailing zeros; with FMA it changes nothing
-/// measurable and costs 5% of the ensemble's throughput. Result: |r| ≤ π/2 (+1e-8 from the rounded quotient).</item>
-/// <item>sin x = (−1)^m sin r and cos x = cos((2m−1)π/2 + r) = (−1)^m sin r: one odd polynomial of degree 17 for
-/// sin on [−π/2, π/2], evaluated by Horner with FMA; the sign is flipped by XOR with the parity bit shifted to the
-/// sign position.</item>
+/// <item>Quotient: m = rint(x/π) in one rounding, read with the "magic number" trick (fma(x, 1/π, 1.5·2^52) leaves
+/// the integer m in the low mantissa bits, so its parity is bit 0 of the sum).</item>
+/// <item>Reduction (Cody–Waite with FMA): r = x − m·P1 − m·P2 with P1 the double nearest π and P2 the double nearest
+/// π − P1. With FMA the first step is exact (its result is a multiple of 2^-52 below 2 in magnitude, so it fits 53
+/// bits), the second adds at most half an ulp of r, and the omitted third part P3 ≈ 3e-33 contributes
+/// |m·P3| ≤ 1e-25 for |x| ≤ 1e8: without FMA a third part is needed because the split constants must carry
+/// trailing zeros; with FMA it changes nothing measurable and costs 5% of the ensemble's throughput.
+/// Result: |r| ≤ π/2 (+1e-8 from the rounded quotient).</item>
+/// <item>sin x = (−1)^m sin r and cos x = (−1)^m cos r, with an odd polynomial of degree 17 for sin and an even one of
+/// degree 16 for cos on [−π/2, π/2] (near-minimax fits, mpmath), evaluated by Horner with FMA; the sign is flipped
+/// by XOR with the parity bit shifted to the sign position.</item>
 /// </list>
-/// <para>One polynomial on [−π/2, π/2] costs 10 vector multiply/FMA operations; a π/2 reduction with two
-/// polynomials (degree 13 for sin, 16 for cos, on [−π/4, π/4]) and a blend costs about 16, for the same accuracy.
-/// Paths: Vector512 (AVX-512F) and Vector256 (AVX2 + FMA); without them every entry point falls back to
+/// <para>The whole kernel is about 12 multiply/FMA operations per vector, the resource that bounds the ensemble
+/// step (a π/2 reduction with the classical pair of polynomials on [−π/4, π/4] and a blend needs about 18). The price
+/// of cos 1 + s·P(s) near r = ±π/2 is relative, not absolute, accuracy where cos x is tiny (the absolute error stays
+/// ≤ 2.8e-16). Paths: Vector512 (AVX-512F) and Vector256 (AVX2 + FMA); without them every entry point falls back to
 /// Math.Sin/Math.Cos.</para>
 /// </remarks>
 public static class FastTrig
@@ -59,6 +60,17 @@ public static class FastTrig
     private const double C6 = 1.6058977292642743e-10;
     private const double C7 = -7.643969663988074e-13;
     private const double C8 = 2.7314368769379893e-15;
+
+    // cos r ≈ 1 + s·(K1 + s·(K2 + … + s·K8)), s = r²: degree-16 near-minimax fit of (cos r − 1)/r² in s over
+    // [0, (1.0001·π/2)²], obtained the same way; truncation error ≤ 2e-17 absolute.
+    private const double K1 = -0.5;
+    private const double K2 = 0.04166666666666634;
+    private const double K3 = -0.0013888888888860676;
+    private const double K4 = 2.4801587292437113e-05;
+    private const double K5 = -2.755731776616188e-07;
+    private const double K6 = 2.0876630792310255e-09;
+    private const double K7 = -1.1464687487845909e-11;
+    private const double K8 = 4.627646089543635e-14;
 
     /// <summary>The widest kernel the public entry points use on this machine (JIT-time constants).</summary>
     internal static bool UseV512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported;
@@ -135,14 +147,12 @@ public static class FastTrig
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<double> CosV512(Vector512<double> x)
     {
-        // m = rint(x/π + 1/2) (two roundings: at worst m is off by one at a tie, |r| then exceeds π/2 by ~1e-8,
-        // inside the polynomial's fitted range); x = q·π/2 + r with q = 2m − 1 odd; cos x = (−1)^m sin r.
-        var t = Vector512.FusedMultiplyAdd(x, Vector512.Create(InvPi), Vector512.Create(0.5)) + Vector512.Create(Magic);
+        // m = rint(x/π) in one rounding (FMA with the magic constant); x = m·π + r; cos x = (−1)^m cos r.
+        var t = Vector512.FusedMultiplyAdd(x, Vector512.Create(InvPi), Vector512.Create(Magic));
         var m = t - Vector512.Create(Magic);
-        var q = m + (t - Vector512.Create(Magic + 1.0)); // 2m − 1, exactly, on the adder ports (FMA ports are the bottleneck)
-        var r = Vector512.FusedMultiplyAdd(q, Vector512.Create(-HalfPiA), x);
-        r = Vector512.FusedMultiplyAdd(q, Vector512.Create(-HalfPiB), r);
-        return SinPolyV512(r) ^ Vector512.ShiftLeft(t.AsInt64(), 63).AsDouble();
+        var r = Vector512.FusedMultiplyAdd(m, Vector512.Create(-PiA), x);
+        r = Vector512.FusedMultiplyAdd(m, Vector512.Create(-PiB), r);
+        return CosPolyV512(r) ^ Vector512.ShiftLeft(t.AsInt64(), 63).AsDouble();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -171,14 +181,28 @@ public static class FastTrig
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> CosPolyV512(Vector512<double> r)
+    {
+        var s = r * r;
+        var u = Vector512.FusedMultiplyAdd(Vector512.Create(K8), s, Vector512.Create(K7));
+        u = Vector512.FusedMultiplyAdd(u, s, Vector512.Create(K6));
+        u = Vector512.FusedMultiplyAdd(u, s, Vector512.Create(K5));
+        u = Vector512.FusedMultiplyAdd(u, s, Vector512.Create(K4));
+        u = Vector512.FusedMultiplyAdd(u, s, Vector512.Create(K3));
+        u = Vector512.FusedMultiplyAdd(u, s, Vector512.Create(K2));
+        u = Vector512.FusedMultiplyAdd(u, s, Vector512.Create(K1));
+        return Vector512.FusedMultiplyAdd(s, u, Vector512<double>.One);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<double> CosV256(Vector256<double> x)
     {
-        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(InvPi), Vector256.Create(0.5)) + Vector256.Create(Magic);
+        // m = rint(x/π) in one rounding (FMA with the magic constant); x = m·π + r; cos x = (−1)^m cos r.
+        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(InvPi), Vector256.Create(Magic));
         var m = t - Vector256.Create(Magic);
-        var q = m + (t - Vector256.Create(Magic + 1.0)); // 2m − 1, exactly, on the adder ports (FMA ports are the bottleneck)
-        var r = Vector256.FusedMultiplyAdd(q, Vector256.Create(-HalfPiA), x);
-        r = Vector256.FusedMultiplyAdd(q, Vector256.Create(-HalfPiB), r);
-        return SinPolyV256(r) ^ Vector256.ShiftLeft(t.AsInt64(), 63).AsDouble();
+        var r = Vector256.FusedMultiplyAdd(m, Vector256.Create(-PiA), x);
+        r = Vector256.FusedMultiplyAdd(m, Vector256.Create(-PiB), r);
+        return CosPolyV256(r) ^ Vector256.ShiftLeft(t.AsInt64(), 63).AsDouble();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -203,6 +227,20 @@ public static class FastTrig
         u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(C2));
         u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(C1));
         return Vector256.FusedMultiplyAdd(s, u * r, r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> CosPolyV256(Vector256<double> r)
+    {
+        var s = r * r;
+        var u = Vector256.FusedMultiplyAdd(Vector256.Create(K8), s, Vector256.Create(K7));
+        u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(K6));
+        u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(K5));
+        u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(K4));
+        u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(K3));
+        u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(K2));
+        u = Vector256.FusedMultiplyAdd(u, s, Vector256.Create(K1));
+        return Vector256.FusedMultiplyAdd(s, u, Vector256<double>.One);
     }
 
     /// <summary>The scalar fallback: the runtime's correctly rounded-in-practice cos.</summary>

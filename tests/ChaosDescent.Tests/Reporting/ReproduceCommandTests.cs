@@ -40,4 +40,26 @@ public sealed class ReproduceCommandTests
         var ids = doc.RootElement.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
         Assert.Equal(ChaosDescent.Reporting.Reproduction.ReportDriver.Discover().Select(e => e.Id), ids);
     }
+
+    [Fact]
+    public void Json_run_prints_one_object_and_exits_zero_when_all_checks_pass()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "cd-repro-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var (code, stdout, _) = Run("reproduce", "--quick", "--only", "fig1", "--out", dir, "--json", "--threads", "1");
+            Assert.Equal(0, code);
+            using var doc = JsonDocument.Parse(stdout);
+            var root = doc.RootElement;
+            Assert.True(root.GetProperty("summary").GetProperty("all_passed").GetBoolean());
+            Assert.Equal("fig1", Assert.Single(root.GetProperty("experiments").EnumerateArray()).GetProperty("id").GetString());
+            Assert.NotEmpty(root.GetProperty("checks").EnumerateArray());
+            Assert.True(File.Exists(root.GetProperty("report").GetString()));
+            Assert.True(File.Exists(Path.Combine(dir, "results.json")));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }
