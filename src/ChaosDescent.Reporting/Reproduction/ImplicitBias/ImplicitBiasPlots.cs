@@ -138,12 +138,23 @@ public static class ImplicitBiasPlots
         if (r.Svm.W is not null)
         {
             var t = Enumerable.Range(0, r.Trace.Steps.Length).Where(i => r.Trace.Steps[i] > 0).ToArray();
-            var fig = new PlotFigure($"{data.Name}: residual ρ(t) = w(t) − ŵ ln t", "t (iterations)", "‖ρ(t)‖");
+            var fig = new PlotFigure($"{data.Name}: residual ρ(t) = w(t) − ŵ ln t", "t (iterations)", "residual");
             var lx = t.Select(i => Math.Log10(r.Trace.Steps[i])).ToArray();
+            var wh = r.Svm.W;
+            double wn = r.Svm.Norm;
             fig.Line(lx, t.Select(i => r.ResidualNorm[i]).ToArray(), "‖ρ(t)‖");
+            fig.Line(lx, t.Select(i =>
+            {
+                double lt = Math.Log(r.Trace.Steps[i]), dot = 0;
+                for (int k = 0; k < wh.Length; k++) dot += (r.Trace.W[i][k] - wh[k] * lt) * wh[k];
+                return dot / wn;
+            }).ToArray(), "ŵᵀρ(t)/‖ŵ‖");
+            double c = MaxMarginAnalysis.AsymptoticOffset(r.Svm, r.Trace.LearningRate, r.Data.Count);
+            fig.HLine(c, $"predicted limit c = Σα ln(η/(Nα))/‖ŵ‖ = {F(c)}", Colors.Black);
             LogTicks(fig.Plot.Axes.Bottom, lx);
+            fig.Plot.Legend.Alignment = Alignment.UpperLeft;
             fig.Save(directory, prefix + "-residual");
-            figs.Add(new FigureRef(prefix + "-residual", "Norm of the residual ρ(t) = w(t) − ŵ ln t (Thm. 3: ‖ρ(t)‖ = O(log log t), and bounded for almost every data set): it levels off while ŵ ln t itself keeps growing."));
+            figs.Add(new FigureRef(prefix + "-residual", $"The residual ρ(t) = w(t) − ŵ ln t (Thm. 3: bounded for almost every data set) and its component along ŵ, which tends to c = ŵᵀw̃/‖ŵ‖ = {F(c)} fixed by the SVM dual variables (support-vector condition (η/N) exp(−y_n x_nᵀw̃) = α_n)."));
         }
         return figs;
     }
