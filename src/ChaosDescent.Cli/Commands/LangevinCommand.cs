@@ -125,9 +125,9 @@ public sealed class LangevinCommand : ICliCommand
             stdout.WriteLine($"T = {F(res.Temperature, "G4")} ({res.TemperatureRule}); Gibbs law exp(-V/T)/Z: {res.Gibbs.Method}");
             stdout.WriteLine($"chains: {res.Chains.Chains} x {res.Chains.Snapshots} samples, burn-in {res.Chains.BurnIn}, thin {res.Chains.Thin}");
             stdout.WriteLine();
-            stdout.WriteLine($"{"source",-34} {"T",10} {"Var/Gibbs slow",15} {"Var/Gibbs fast",15} {"KS (crit)",18} {"W2/sqrt(tr)",12}");
+            stdout.WriteLine($"{"source",-50} {"T",10} {"Var/Gibbs slow",15} {"Var/Gibbs fast",15} {"KS (crit)",18} {"W2/sqrt(tr)",12}");
             foreach (var t in table)
-                stdout.WriteLine($"{t.Source + " (" + t.Iteration + ")",-34} {F(t.Temperature, "G4"),10} {F(t.VarianceRatioSlow, "F3"),15} {F(t.VarianceRatioFast, "F3"),15} {F(t.Ks, "F4") + " (" + F(t.KsCritical, "F4") + ")",18} {F(t.W2Relative, "F4"),12}");
+                stdout.WriteLine($"{t.Source + " (" + t.Iteration + ")",-50} {F(t.Temperature, "G4"),10} {F(t.VarianceRatioSlow, "F3"),15} {F(t.VarianceRatioFast, "F3"),15} {F(t.Ks, "F4") + " (" + F(t.KsCritical, "F4") + ")",18} {F(t.W2Relative, "F4"),12}");
             stdout.WriteLine();
             foreach (var x in res.Methods)
                 stdout.WriteLine($"{x.Method}: covariance error to its own prediction {F(100 * x.CovarianceErrorToPrediction, "F2")}% ({x.PredictionMethod})");
