@@ -38,7 +38,8 @@ public sealed class LearningRateSweepReproduction : IReproduction
         res.Figures.Add(LearningFigures.SweepLyapunov(fig, "sweep_lyapunov", sweep));
         res.Figures.Add(LearningFigures.LossCurves(fig, "sweep_loss_curves", "Training loss at every swept learning rate (standardized data)",
             runs.Where(r => !r.Diverged).Select(r => (r, $"η = {F(r.Settings.LearningRate)}")).ToList(), withTest: false)
-            with { Caption = "Training loss of every non-diverged run of the sweep (same initialization)." });
+            with
+        { Caption = "Training loss of every non-diverged run of the sweep (same initialization)." });
         WriteSweep(res, context, "sweep_standardized", "standardize", runs);
 
         SweepResult? dbSweep = null;
