@@ -67,8 +67,10 @@ public sealed class ImplicitBiasCommand : ICliCommand
                 svm_method = svm.Method,
                 kkt = svm.Kkt is { } k ? new
                 {
-                    primal_violation = k.PrimalViolation, dual_violation = k.DualViolation,
-                    complementary_slackness = k.ComplementarySlackness, stationarity = k.Stationarity,
+                    primal_violation = k.PrimalViolation,
+                    dual_violation = k.DualViolation,
+                    complementary_slackness = k.ComplementarySlackness,
+                    stationarity = k.Stationarity,
                     relative_duality_gap = k.RelativeDualityGap,
                 } : null,
                 certificate_residual = svm.Separable ? (double?)null : svm.CertificateResidual,

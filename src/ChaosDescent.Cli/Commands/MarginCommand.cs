@@ -39,8 +39,12 @@ public sealed class MarginCommand : ICliCommand
             AtomicFile.EnsureWritableDirectory(dir);
             var settings = new ReluMarginSettings
             {
-                Hidden = r.GetValue(hidden), LearningRate = Positive(r.GetValue(lr), "--lr"), Steps = r.GetValue(steps),
-                Loss = MarginLosses.Parse(r.GetValue(loss)!), InitScale = Positive(r.GetValue(init), "--init-scale"), Seed = r.GetValue(seed),
+                Hidden = r.GetValue(hidden),
+                LearningRate = Positive(r.GetValue(lr), "--lr"),
+                Steps = r.GetValue(steps),
+                Loss = MarginLosses.Parse(r.GetValue(loss)!),
+                InitScale = Positive(r.GetValue(init), "--init-scale"),
+                Seed = r.GetValue(seed),
             };
             bool linSep = HardMarginSvm.Solve(set).Separable || HardMarginSvm.Solve(set.WithBias()).Separable;
             var tr = ConsoleProgress.Run(stderr, "gradient descent", p => ReluMargin.Run(set, settings, p));

@@ -58,10 +58,16 @@ public sealed class MinimaCommand : ICliCommand
             var set = DataPreparation.Prepare(raw, prep, 0, r.GetValue(seed)).Train;
             var settings = new MinimaSettings
             {
-                Hidden = r.GetValue(hidden)!, Activation = Activation.Parse(r.GetValue(activation)!), LearningRate = Positive(r.GetValue(lr), "--lr"),
-                Epochs = r.GetValue(epochs), Compare = !r.GetValue(noCompare), LargeLearningRate = r.GetValue(largeLr) is { } l ? Positive(l, "--large-lr") : null,
-                SgdLearningRate = r.GetValue(sgdLr) is { } sl ? Positive(sl, "--sgd-lr") : null, Batch = AtLeast(r.GetValue(batch), 1, "--batch"),
-                Seed = r.GetValue(seed), Polish = !r.GetValue(noPolish),
+                Hidden = r.GetValue(hidden)!,
+                Activation = Activation.Parse(r.GetValue(activation)!),
+                LearningRate = Positive(r.GetValue(lr), "--lr"),
+                Epochs = r.GetValue(epochs),
+                Compare = !r.GetValue(noCompare),
+                LargeLearningRate = r.GetValue(largeLr) is { } l ? Positive(l, "--large-lr") : null,
+                SgdLearningRate = r.GetValue(sgdLr) is { } sl ? Positive(sl, "--sgd-lr") : null,
+                Batch = AtLeast(r.GetValue(batch), 1, "--batch"),
+                Seed = r.GetValue(seed),
+                Polish = !r.GetValue(noPolish),
             };
             string dir = r.GetValue(outDir) ?? "out/minima";
             AtomicFile.EnsureWritableDirectory(dir);
@@ -78,12 +84,20 @@ public sealed class MinimaCommand : ICliCommand
             var csv = MinimaPlots.Csv(res, Path.Combine(dir, prefix + "-spectrum.csv"));
             object Run(MinimumReport m) => new
             {
-                method = m.Method, lr = m.LearningRate, batch = m.Batch, epochs = m.Epochs, diverged = m.Diverged,
-                gd_loss = m.TrainedLoss, polished_loss = m.PolishedLoss, polish_iterations = m.PolishIterations,
-                polish_distance = m.PolishDistance, sharpness = m.Diverged ? (double?)null : m.Sharpness,
+                method = m.Method,
+                lr = m.LearningRate,
+                batch = m.Batch,
+                epochs = m.Epochs,
+                diverged = m.Diverged,
+                gd_loss = m.TrainedLoss,
+                polished_loss = m.PolishedLoss,
+                polish_iterations = m.PolishIterations,
+                polish_distance = m.PolishDistance,
+                sharpness = m.Diverged ? (double?)null : m.Sharpness,
                 sharpness_end_of_training = m.TraceSharpness.Length > 0 ? m.TraceSharpness[^1] : double.NaN,
                 stability_bound = m.Batch == 0 ? 2 / m.LearningRate : (double?)null,
-                near_zero_eigenvalues = m.NearZero, near_zero_threshold = m.Threshold,
+                near_zero_eigenvalues = m.NearZero,
+                near_zero_threshold = m.Threshold,
             };
             var report = new
             {

@@ -7,13 +7,21 @@ internal static class TestData
     /// <summary>Classification data from rows of features and ±1 labels.</summary>
     public static ClassificationData Classification(double[][] x, double[] y, string name = "test") => new()
     {
-        Name = name, Count = y.Length, Dimension = x[0].Length, X = x.SelectMany(r => r).ToArray(), Y = y,
+        Name = name,
+        Count = y.Length,
+        Dimension = x[0].Length,
+        X = x.SelectMany(r => r).ToArray(),
+        Y = y,
         FeatureNames = Enumerable.Range(1, x[0].Length).Select(k => "x" + k).ToArray(),
     };
 
     public static RegressionSet Regression(double[][] x, double[] y, string name = "test") => new()
     {
-        Name = name, Count = y.Length, Dimension = x[0].Length, X = x.SelectMany(r => r).ToArray(), Y = y,
+        Name = name,
+        Count = y.Length,
+        Dimension = x[0].Length,
+        X = x.SelectMany(r => r).ToArray(),
+        Y = y,
         FeatureNames = Enumerable.Range(1, x[0].Length).Select(k => "x" + k).ToArray(),
     };
 

@@ -20,7 +20,11 @@ public sealed class ReluMarginReproduction : IReproduction
         bool linSep = HardMarginSvm.Solve(data).Separable || HardMarginSvm.Solve(data.WithBias()).Separable;
         var settings = new ReluMarginSettings
         {
-            Hidden = 10, LearningRate = 1, Steps = context.Quick ? 20_000 : 1_000_000, Seed = context.Seed, CheckpointsPerDecade = 20,
+            Hidden = 10,
+            LearningRate = 1,
+            Steps = context.Quick ? 20_000 : 1_000_000,
+            Seed = context.Seed,
+            CheckpointsPerDecade = 20,
         };
         var tr = ReluMargin.Run(data, settings, context.Progress);
         var s = ReluMarginSummary.From(tr);

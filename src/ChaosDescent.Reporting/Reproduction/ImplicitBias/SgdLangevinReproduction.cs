@@ -26,7 +26,12 @@ public sealed class SgdLangevinReproduction : IReproduction
         var ls = new LeastSquaresObjective(DataSources.BuiltinRegression("linreg2d"));
         var lsRes = LangevinComparison.Run(ls, new LangevinSettings
         {
-            Batch = 10, LearningRate = 0.1, Chains = quick ? 400 : 4000, Snapshots = quick ? 5 : 10, Seed = context.Seed, Threads = context.Threads,
+            Batch = 10,
+            LearningRate = 0.1,
+            Chains = quick ? 400 : 4000,
+            Snapshots = quick ? 5 : 10,
+            Seed = context.Seed,
+            Threads = context.Threads,
         }, Part(0, 0.45));
         LangevinComparisonResult? lgRes = null;
         if (!quick)
@@ -34,7 +39,12 @@ public sealed class SgdLangevinReproduction : IReproduction
             var lg = new LogisticRegressionObjective(DataSources.BuiltinClassification("logreg2d"));
             lgRes = LangevinComparison.Run(lg, new LangevinSettings
             {
-                Batch = 10, LearningRate = 1, Chains = 600, Snapshots = 10, Seed = context.Seed, Threads = context.Threads,
+                Batch = 10,
+                LearningRate = 1,
+                Chains = 600,
+                Snapshots = 10,
+                Seed = context.Seed,
+                Threads = context.Threads,
             }, Part(0.45, 0.85));
         }
         var ms = MultiscaleGdRow.Run("quadratic-sin", 0.1, null, quick ? 20_000 : 200_000, quick ? 300 : 1000, context.Seed, context.Threads, Part(0.85, 1));

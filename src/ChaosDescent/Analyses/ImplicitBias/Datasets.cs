@@ -51,8 +51,15 @@ public sealed class ClassificationData
         }
         return new ClassificationData
         {
-            Name = Name, Count = Count, Dimension = d, X = x, Y = Y, FeatureNames = [.. FeatureNames, "bias"],
-            NegativeLabel = NegativeLabel, PositiveLabel = PositiveLabel, HasBias = true,
+            Name = Name,
+            Count = Count,
+            Dimension = d,
+            X = x,
+            Y = Y,
+            FeatureNames = [.. FeatureNames, "bias"],
+            NegativeLabel = NegativeLabel,
+            PositiveLabel = PositiveLabel,
+            HasBias = true,
         };
     }
 }
@@ -122,8 +129,14 @@ public static class DataSources
         var (x, names) = Features(table, t);
         return new ClassificationData
         {
-            Name = Path.GetFileName(data), Count = y.Length, Dimension = names.Length, X = x, Y = y, FeatureNames = names,
-            NegativeLabel = distinct[0], PositiveLabel = distinct[1],
+            Name = Path.GetFileName(data),
+            Count = y.Length,
+            Dimension = names.Length,
+            X = x,
+            Y = y,
+            FeatureNames = names,
+            NegativeLabel = distinct[0],
+            PositiveLabel = distinct[1],
         };
     }
 
@@ -139,7 +152,12 @@ public static class DataSources
         var (x, names) = Features(table, t);
         return new RegressionSet
         {
-            Name = Path.GetFileName(data), Count = y.Length, Dimension = names.Length, X = x, Y = y, FeatureNames = names,
+            Name = Path.GetFileName(data),
+            Count = y.Length,
+            Dimension = names.Length,
+            X = x,
+            Y = y,
+            FeatureNames = names,
             TargetName = table.Header[t].Trim(),
         };
     }
@@ -179,31 +197,31 @@ public static class DataSources
         switch (name)
         {
             case "linreg2d":
-            {
-                int n = 200;
-                var x = new double[2 * n];
-                var y = new double[n];
-                for (int i = 0; i < n; i++)
                 {
-                    x[2 * i] = rng.NextGaussian();
-                    x[2 * i + 1] = 0.4 * rng.NextGaussian();
-                    y[i] = 1.0 * x[2 * i] - 0.5 * x[2 * i + 1] + 0.5 * rng.NextGaussian();
+                    int n = 200;
+                    var x = new double[2 * n];
+                    var y = new double[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        x[2 * i] = rng.NextGaussian();
+                        x[2 * i + 1] = 0.4 * rng.NextGaussian();
+                        y[i] = 1.0 * x[2 * i] - 0.5 * x[2 * i + 1] + 0.5 * rng.NextGaussian();
+                    }
+                    return new RegressionSet { Name = name, Count = n, Dimension = 2, X = x, Y = y, FeatureNames = ["x1", "x2"] };
                 }
-                return new RegressionSet { Name = name, Count = n, Dimension = 2, X = x, Y = y, FeatureNames = ["x1", "x2"] };
-            }
             case "sine6":
             case "sine12":
-            {
-                int n = name == "sine6" ? 6 : 12;
-                var x = new double[n];
-                var y = new double[n];
-                for (int i = 0; i < n; i++)
                 {
-                    x[i] = -1.5 + 3.0 * i / (n - 1);
-                    y[i] = Math.Sin(2 * x[i]);
+                    int n = name == "sine6" ? 6 : 12;
+                    var x = new double[n];
+                    var y = new double[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        x[i] = -1.5 + 3.0 * i / (n - 1);
+                        y[i] = Math.Sin(2 * x[i]);
+                    }
+                    return new RegressionSet { Name = name, Count = n, Dimension = 1, X = x, Y = y, FeatureNames = ["x"] };
                 }
-                return new RegressionSet { Name = name, Count = n, Dimension = 1, X = x, Y = y, FeatureNames = ["x"] };
-            }
             default:
                 if (IsBuiltin(name)) throw new UserInputException($"'{name}' is a classification data set; this command needs regression data");
                 throw new UserInputException($"unknown data set '{name}'; built-ins: {BuiltinList}");
@@ -236,7 +254,11 @@ public static class DataSources
         }
         return new ClassificationData
         {
-            Name = name, Count = n, Dimension = d, X = x, Y = y,
+            Name = name,
+            Count = n,
+            Dimension = d,
+            X = x,
+            Y = y,
             FeatureNames = Enumerable.Range(1, d).Select(k => "x" + k).ToArray(),
         };
     }

@@ -117,8 +117,13 @@ public static class DegenerateMinima
         if (reports[0].Diverged) throw new UserInputException($"GD with --lr {s.LearningRate} diverged: reduce --lr (λ_max at the start is {lambda0:G4}, so 2/λ_max = {2 / lambda0:G4})");
         return new MinimaResult
         {
-            Model = mlp.Describe(), Data = data.Name, Params = m, Samples = n, InitialSharpness = lambda0,
-            Main = reports[0], Comparisons = reports.Skip(1).ToList(),
+            Model = mlp.Describe(),
+            Data = data.Name,
+            Params = m,
+            Samples = n,
+            InitialSharpness = lambda0,
+            Main = reports[0],
+            Comparisons = reports.Skip(1).ToList(),
         };
     }
 
@@ -177,11 +182,27 @@ public static class DegenerateMinima
         if (diverged)
             return new MinimumReport
             {
-                Method = method, Description = desc, LearningRate = eta, Batch = batch, Epochs = s.Epochs, Diverged = true,
-                TrainedLoss = double.NaN, PolishedLoss = double.NaN, PolishIterations = 0, PolishDistance = double.NaN,
-                DistanceFromInit = double.NaN, Eigenvalues = [], Threshold = double.NaN, NearZero = 0, Sharpness = double.NaN,
-                ResidualTermNorm = double.NaN, GapRatio = double.NaN, TraceEpochs = te.ToArray(), TraceLoss = tl.ToArray(),
-                TraceSharpness = ts.ToArray(), Parameters = theta,
+                Method = method,
+                Description = desc,
+                LearningRate = eta,
+                Batch = batch,
+                Epochs = s.Epochs,
+                Diverged = true,
+                TrainedLoss = double.NaN,
+                PolishedLoss = double.NaN,
+                PolishIterations = 0,
+                PolishDistance = double.NaN,
+                DistanceFromInit = double.NaN,
+                Eigenvalues = [],
+                Threshold = double.NaN,
+                NearZero = 0,
+                Sharpness = double.NaN,
+                ResidualTermNorm = double.NaN,
+                GapRatio = double.NaN,
+                TraceEpochs = te.ToArray(),
+                TraceLoss = tl.ToArray(),
+                TraceSharpness = ts.ToArray(),
+                Parameters = theta,
             };
         var trainedTheta = (double[])theta.Clone();
         int iters = 0;
@@ -191,12 +212,27 @@ public static class DegenerateMinima
         var spec = Spectrum(mlp, data, loss, theta);
         return new MinimumReport
         {
-            Method = method, Description = desc, LearningRate = eta, Batch = batch, Epochs = s.Epochs, Diverged = false,
-            TrainedLoss = trained, PolishedLoss = polished, PolishIterations = iters,
-            PolishDistance = Distance(theta, trainedTheta), DistanceFromInit = Distance(trainedTheta, theta0),
-            Eigenvalues = spec.Eigenvalues, Threshold = spec.Threshold, NearZero = spec.NearZero, Sharpness = spec.Eigenvalues[^1],
-            ResidualTermNorm = spec.ResidualTermNorm, GapRatio = spec.GapRatio,
-            TraceEpochs = te.ToArray(), TraceLoss = tl.ToArray(), TraceSharpness = ts.ToArray(), Parameters = theta,
+            Method = method,
+            Description = desc,
+            LearningRate = eta,
+            Batch = batch,
+            Epochs = s.Epochs,
+            Diverged = false,
+            TrainedLoss = trained,
+            PolishedLoss = polished,
+            PolishIterations = iters,
+            PolishDistance = Distance(theta, trainedTheta),
+            DistanceFromInit = Distance(trainedTheta, theta0),
+            Eigenvalues = spec.Eigenvalues,
+            Threshold = spec.Threshold,
+            NearZero = spec.NearZero,
+            Sharpness = spec.Eigenvalues[^1],
+            ResidualTermNorm = spec.ResidualTermNorm,
+            GapRatio = spec.GapRatio,
+            TraceEpochs = te.ToArray(),
+            TraceLoss = tl.ToArray(),
+            TraceSharpness = ts.ToArray(),
+            Parameters = theta,
         };
     }
 

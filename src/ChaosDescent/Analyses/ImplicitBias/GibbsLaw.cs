@@ -39,7 +39,8 @@ public sealed class GibbsLaw
             }
             return new GibbsLaw
             {
-                Temperature = temperature, Mean = (double[])wStar.Clone(),
+                Temperature = temperature,
+                Mean = (double[])wStar.Clone(),
                 Covariance = GaussianTools.Symmetrize(GaussianTools.ToArray(hinv), d),
                 Method = f.IsQuadratic ? "exact Gaussian" : "Laplace approximation",
                 MarginalCdf = cdfs,

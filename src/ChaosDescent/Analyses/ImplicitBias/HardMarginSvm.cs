@@ -109,7 +109,9 @@ public static class HardMarginSvm
         if (radius == 0)
             return new SvmSolution
             {
-                Separable = false, Certificate = Enumerable.Repeat(1.0 / n, n).ToArray(), CertificateResidual = 0,
+                Separable = false,
+                Certificate = Enumerable.Repeat(1.0 / n, n).ToArray(),
+                CertificateResidual = 0,
                 Method = "all points at the origin",
             };
         var e = new double[m * n];
@@ -134,7 +136,12 @@ public static class HardMarginSvm
             if (kkt.PrimalViolation <= 1e-8)
                 return new SvmSolution
                 {
-                    Separable = true, W = w, Alpha = alpha, Kkt = kkt, LdpScale = s, Iterations = res.Iterations,
+                    Separable = true,
+                    W = w,
+                    Alpha = alpha,
+                    Kkt = kkt,
+                    LdpScale = s,
+                    Iterations = res.Iterations,
                     SupportVectors = Enumerable.Range(0, n).Where(j => alpha[j] > 0).ToArray(),
                     Method = "least-distance programme via Lawson-Hanson NNLS",
                 };
@@ -149,8 +156,12 @@ public static class HardMarginSvm
         }
         return new SvmSolution
         {
-            Separable = false, Certificate = cert, CertificateResidual = Math.Sqrt(resid), LdpScale = Math.Max(s, 0),
-            Iterations = res.Iterations, Method = "least-distance programme via Lawson-Hanson NNLS",
+            Separable = false,
+            Certificate = cert,
+            CertificateResidual = Math.Sqrt(resid),
+            LdpScale = Math.Max(s, 0),
+            Iterations = res.Iterations,
+            Method = "least-distance programme via Lawson-Hanson NNLS",
         };
     }
 
@@ -195,7 +206,11 @@ public static class HardMarginSvm
         }
         return new SvmSolution
         {
-            Separable = true, W = w, Alpha = alpha, Kkt = SvmKkt.Evaluate(data, w, alpha), Iterations = sweep,
+            Separable = true,
+            W = w,
+            Alpha = alpha,
+            Kkt = SvmKkt.Evaluate(data, w, alpha),
+            Iterations = sweep,
             SupportVectors = Enumerable.Range(0, n).Where(j => alpha[j] > 0).ToArray(),
             Method = "dual coordinate ascent",
         };

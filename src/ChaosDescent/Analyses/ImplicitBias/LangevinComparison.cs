@@ -107,8 +107,14 @@ public static class LangevinComparison
         double tau = 1 / (eta * lam[0]);
         var chains = new ChainSettings
         {
-            Chains = s.Chains, BurnIn = s.BurnIn ?? (int)Math.Ceiling(12 * tau), Snapshots = s.Snapshots,
-            Thin = s.Thin ?? Math.Max(1, (int)Math.Ceiling(tau)), LearningRate = eta, Seed = s.Seed, Threads = s.Threads, Start = wStar,
+            Chains = s.Chains,
+            BurnIn = s.BurnIn ?? (int)Math.Ceiling(12 * tau),
+            Snapshots = s.Snapshots,
+            Thin = s.Thin ?? Math.Max(1, (int)Math.Ceiling(tau)),
+            LearningRate = eta,
+            Seed = s.Seed,
+            Threads = s.Threads,
+            Start = wStar,
         };
         var gibbs = GibbsLaw.Create(f, wStar, temp);
 
@@ -159,11 +165,22 @@ public static class LangevinComparison
         var hinvC = GaussianTools.ToMatrix(h, d).Solve(GaussianTools.ToMatrix(cStar, d));
         return new LangevinComparisonResult
         {
-            Objective = f.Name, Count = n, Dimension = d, Batch = s.Batch, LearningRate = eta, Temperature = temp,
-            TemperatureRule = rule, Minimizer = wStar, Hessian = h, HessianEigenvalues = lam, HessianEigenvectors = vecs,
+            Objective = f.Name,
+            Count = n,
+            Dimension = d,
+            Batch = s.Batch,
+            LearningRate = eta,
+            Temperature = temp,
+            TemperatureRule = rule,
+            Minimizer = wStar,
+            Hessian = h,
+            HessianEigenvalues = lam,
+            HessianEigenvectors = vecs,
             MinibatchNoiseCovariance = cStar,
             NoiseToCurvatureRatios = hinvC.Evd().EigenValues.Select(c => c.Real).OrderBy(v => v).ToArray(),
-            Gibbs = gibbs, Methods = methods, Chains = chains,
+            Gibbs = gibbs,
+            Methods = methods,
+            Chains = chains,
         };
     }
 
@@ -184,9 +201,13 @@ public static class LangevinComparison
         }
         return new MethodSummary
         {
-            Method = name, Description = desc, Mean = mean, Covariance = cov,
+            Method = name,
+            Description = desc,
+            Mean = mean,
+            Covariance = cov,
             CovarianceStandardError = samples.CovarianceStandardError(),
-            PredictedCovariance = pred, PredictionMethod = predMethod,
+            PredictedCovariance = pred,
+            PredictionMethod = predMethod,
             CovarianceErrorToPrediction = GaussianTools.FrobeniusRelative(cov, pred),
             DirectionalVariance = dv,
             DirectionalTemperature = dv.Select((v, i) => v * lam[i]).ToArray(),
@@ -194,7 +215,9 @@ public static class LangevinComparison
             MeanOffsetToGibbs = GaussianTools.Mahalanobis(diff, gibbs.Covariance, d),
             CovarianceErrorToGibbs = GaussianTools.FrobeniusRelative(cov, gibbs.Covariance),
             W2RelativeToGibbs = GaussianTools.GaussianW2(mean, cov, gibbs.Mean, gibbs.Covariance, d) / Math.Sqrt(trG),
-            KsToGibbs = ks, KsCritical = GaussianTools.KsCritical(samples.Chains), Samples = samples,
+            KsToGibbs = ks,
+            KsCritical = GaussianTools.KsCritical(samples.Chains),
+            Samples = samples,
         };
     }
 

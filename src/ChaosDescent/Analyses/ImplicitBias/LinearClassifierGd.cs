@@ -149,8 +149,13 @@ public static class LinearClassifierGd
         progress?.Report(1);
         return new LinearGdTrace
         {
-            Steps = checkpoints, W = ws.ToArray(), Loss = losses.ToArray(), NormalizedMargin = margins.ToArray(),
-            LossKind = settings.Loss, LearningRate = eta, DataCurvature = DataCurvature(data),
+            Steps = checkpoints,
+            W = ws.ToArray(),
+            Loss = losses.ToArray(),
+            NormalizedMargin = margins.ToArray(),
+            LossKind = settings.Loss,
+            LearningRate = eta,
+            DataCurvature = DataCurvature(data),
         };
     }
 

@@ -56,7 +56,12 @@ public static class MaxMarginAnalysis
         }
         return new MaxMarginResult
         {
-            Data = data, Svm = svm, Trace = trace, Angle = angle, Norm = norm, ResidualNorm = resid,
+            Data = data,
+            Svm = svm,
+            Trace = trace,
+            Angle = angle,
+            Norm = norm,
+            ResidualNorm = resid,
             NormGrowthSlope = LastDecadeSlope(trace.Steps, norm),
         };
     }

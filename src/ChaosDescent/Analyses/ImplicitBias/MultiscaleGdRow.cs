@@ -49,7 +49,11 @@ public static class MultiscaleGdRow
         var map = MapFactory.Create("gd", obj, eta);
         var res = EnsembleRunner.Run(map, new EnsembleSettings
         {
-            Particles = particles, Steps = steps, Seed = seed, Threads = threads, Initial = InitialCondition.Uniform(-1, 1),
+            Particles = particles,
+            Steps = steps,
+            Seed = seed,
+            Threads = threads,
+            Initial = InitialCondition.Uniform(-1, 1),
         }, progress);
         var x = res.Final.Coordinate(0);
         var mom = RunningMoments.Of(x);
@@ -61,12 +65,25 @@ public static class MultiscaleGdRow
         double kappa = h[0];
         return new MultiscaleGdResult
         {
-            Objective = obj.Name, Formula = obj.Formula, Eta = eta, Eps = obj.Epsilon, Sigma2 = gibbs.Sigma2,
-            Temperature = gibbs.Temperature, Particles = x.Length, Steps = steps, Mean = mom.Mean, Variance = mom.Variance,
-            GibbsMean = law.Mean, GibbsVariance = law.Variance, Curvature = kappa,
+            Objective = obj.Name,
+            Formula = obj.Formula,
+            Eta = eta,
+            Eps = obj.Epsilon,
+            Sigma2 = gibbs.Sigma2,
+            Temperature = gibbs.Temperature,
+            Particles = x.Length,
+            Steps = steps,
+            Mean = mom.Mean,
+            Variance = mom.Variance,
+            GibbsMean = law.Mean,
+            GibbsVariance = law.Variance,
+            Curvature = kappa,
             LinearizedMapVariance = gibbs.Temperature / (kappa * (1 - eta * kappa / 2)),
-            Ks = Distances.KolmogorovSmirnov(x, law.Cdf), KsCritical = GaussianTools.KsCritical(x.Length),
-            W1 = Distances.Wasserstein1(x, law), Diverged = res.Divergence.Count, Sample = x,
+            Ks = Distances.KolmogorovSmirnov(x, law.Cdf),
+            KsCritical = GaussianTools.KsCritical(x.Length),
+            W1 = Distances.Wasserstein1(x, law),
+            Diverged = res.Divergence.Count,
+            Sample = x,
         };
     }
 }

@@ -100,9 +100,19 @@ public static class ReluMargin
         progress?.Report(1);
         return new ReluMarginTrace
         {
-            Steps = checkpoints, Loss = loss, Accuracy = acc, NormW1 = n1, NormW2 = n2, MinMargin = gam,
-            NormalizedMargin = nm, SpectralNormalizedMargin = snm, FirstFullAccuracyStep = firstFull,
-            W1 = w1, W2 = w2, Hidden = q, InputDimension = d,
+            Steps = checkpoints,
+            Loss = loss,
+            Accuracy = acc,
+            NormW1 = n1,
+            NormW2 = n2,
+            MinMargin = gam,
+            NormalizedMargin = nm,
+            SpectralNormalizedMargin = snm,
+            FirstFullAccuracyStep = firstFull,
+            W1 = w1,
+            W2 = w2,
+            Hidden = q,
+            InputDimension = d,
         };
     }
 
