@@ -40,7 +40,8 @@ public static class Program
         }
         catch (Exception e) when (Unwrap(e) is UserInputException u)
         {
-            stderr.WriteLine($"error: {OneLine(u.Message)}");
+            // Kept as written: an expression syntax error is three lines (problem, expression, caret).
+            stderr.WriteLine($"error: {u.Message.ReplaceLineEndings(Environment.NewLine).Trim()}");
             return ExitCodes.UserError;
         }
         catch (Exception e) when (Unwrap(e) is OutOfMemoryException)

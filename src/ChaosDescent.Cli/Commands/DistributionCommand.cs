@@ -31,13 +31,14 @@ public sealed class DistributionCommand : ICliCommand
         var bins = new Option<int>("--bins") { Description = "histogram bins per coordinate", DefaultValueFactory = _ => 100 };
         var momentum = new Option<double>("--momentum") { Description = "heavy-ball γ", DefaultValueFactory = _ => 0.9 };
         var mu = new Option<double?>("--mu") { Description = "NAG-SC strong-convexity μ (default: f0's)" };
+        var compare = new Option<string?>("--compare") { Description = "also run this map (e.g. stochastic) with the same settings and report the distances between the two laws (Thm. 4)" };
         var seed = Seed();
         var threads = Threads();
         var json = Json();
         var outDir = Out("out/distribution");
         var cmd = new Command("distribution", "compare the long-run law of GD (or another map) with the rescaled Gibbs law");
         objective.AddTo(cmd);
-        foreach (var o in new Option[] { eta, map, particles, steps, orbit, burnIn, init, start, bins, momentum, mu, seed, threads, json, outDir })
+        foreach (var o in new Option[] { eta, map, particles, steps, orbit, burnIn, init, start, bins, momentum, mu, compare, seed, threads, json, outDir })
             cmd.Options.Add(o);
 
         cmd.SetAction(r =>
@@ -53,13 +54,26 @@ public sealed class DistributionCommand : ICliCommand
             double[]? startPoint = r.GetValue(start) is { } s ? ((FixedPoint)InitialCondition.Parse("point:" + s)).X : null;
             var request = new DistributionRequest
             {
-                Map = m, Orbit = isOrbit, Particles = AtLeast(r.GetValue(particles), 1, "--particles"), Steps = k,
-                BurnIn = isOrbit ? Math.Min(r.GetValue(burnIn), k - 1) : 0, Seed = r.GetValue(seed), Threads = r.GetValue(threads),
-                Initial = InitialCondition.Parse(r.GetValue(init)!), OrbitStart = startPoint, Bins = AtLeast(r.GetValue(bins), 2, "--bins"),
+                Map = m,
+                Orbit = isOrbit,
+                Particles = AtLeast(r.GetValue(particles), 1, "--particles"),
+                Steps = k,
+                BurnIn = isOrbit ? Math.Min(r.GetValue(burnIn), k - 1) : 0,
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
+                Initial = InitialCondition.Parse(r.GetValue(init)!),
+                OrbitStart = startPoint,
+                Bins = AtLeast(r.GetValue(bins), 2, "--bins"),
             };
             string dir = r.GetValue(outDir) ?? "out/distribution";
             AtomicFile.EnsureWritableDirectory(dir);
             var result = ConsoleProgress.Run(stderr, isOrbit ? "orbit" : "ensemble", p => DistributionComparison.Run(request, p));
+            OptimizerMap? other = r.GetValue(compare) is { } cmpName
+                ? MapFactory.Create(cmpName, obj, m.LearningRate, new MapOptions { Momentum = r.GetValue(momentum), StrongConvexity = r.GetValue(mu) })
+                : null;
+            DistributionComparison? second = other is null ? null
+                : ConsoleProgress.Run(stderr, $"{other.Name} {(isOrbit ? "orbit" : "ensemble")}", p => DistributionComparison.Run(request with { Map = other, Seed = request.Seed + 1 }, p));
+            var between = second is null ? null : DistributionComparison.Between(result, second);
             string name = $"{obj.Name}-{m.Name}-{(isOrbit ? "orbit" : "ensemble")}";
             var figures = DistributionPlots.HistogramVsGibbs(result, dir, name, $"{obj.Name}, {m.Name}, eta = {F(m.LearningRate)}, eps = {F(obj.Epsilon)}");
             var csv = DistributionPlots.WriteCsv(result, Path.Combine(dir, name + ".csv"));
@@ -99,6 +113,16 @@ public sealed class DistributionCommand : ICliCommand
                     w1_to_gibbs = mc.Distances?.Wasserstein1,
                 }).ToArray(),
                 tv_to_gibbs_2d = result.TotalVariation2D,
+                compared_map = other?.Name,
+                between_maps = between?.Select((b, i) => new
+                {
+                    coordinate = i,
+                    tv = b.TotalVariation,
+                    ks = b.KolmogorovSmirnov,
+                    w1 = b.Wasserstein1,
+                    binned = b.Binned,
+                    ks_critical_0_001 = b.Binned ? (double?)null : Distances.KolmogorovSmirnovCritical(result.SampleSize, second!.SampleSize),
+                }).ToArray(),
                 diverged = result.DivergedCount,
                 diverged_first_step = result.DivergedFirstStep,
                 seconds = result.Seconds,
@@ -123,6 +147,9 @@ public sealed class DistributionCommand : ICliCommand
                 if (mc.Distances is { } dd)
                     stdout.WriteLine($"     TV {F(dd.TotalVariation, "F4")}   KS {F(dd.KolmogorovSmirnov, "F4")}   W1 {F(dd.Wasserstein1, "G3")}{(dd.Binned ? "  (from the binned orbit)" : "")}");
             }
+            if (between is not null)
+                foreach (var (b, i) in between.Select((b, i) => (b, i)))
+                    stdout.WriteLine($"  {m.Name} vs {other!.Name}{(between.Count > 1 ? $" (coordinate {i})" : "")}: TV {F(b.TotalVariation, "F4")}   KS {F(b.KolmogorovSmirnov, "F4")}   W1 {F(b.Wasserstein1, "G3")}");
             if (result.TotalVariation2D is { } t2) stdout.WriteLine($"  2-D TV over 60x60 bins: {F(t2, "F4")}");
             if (result.DivergedCount > 0) stdout.WriteLine($"  diverged: {result.DivergedCount} (first at step {result.DivergedFirstStep})");
             foreach (var f in figures) stdout.WriteLine($"figure: {f}");

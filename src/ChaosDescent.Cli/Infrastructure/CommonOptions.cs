@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ChaosDescent.Expressions;
 using ChaosDescent.Objectives;
 
 namespace ChaosDescent.Cli.Infrastructure;
@@ -27,11 +28,67 @@ public sealed class ObjectiveOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    // ---- objectives written as formulas (docs/expressions.md) ----------------------------------------------
+
+    public Option<string?> F0 { get; } = new("--f0")
+    {
+        Description = "f0 as a formula in x (1-D), x, y (2-D) or x1 … xd, e.g. \"x^4/4\"; with --f1: f = f0 + eps*f1(x/eps)",
+    };
+
+    public Option<string?> F1 { get; } = new("--f1")
+    {
+        Description = "micro profile in the fast variable u = x/eps (u; u, v; u1 … ud — or x, y …), periodic with --period, e.g. \"sin(u)\"; " +
+                      "with --omega w1,…,wN (1-D): f1 in u1 … uN, f = f0 + eps*f1(w1 x/eps, …, wN x/eps)",
+    };
+
+    public Option<string?> F { get; } = new("--f")
+    {
+        Description = "the whole objective as one formula, no micro-scale (no zeta, no rescaled Gibbs law); may use eps",
+    };
+
+    public Option<string?> Omega { get; } = new("--omega")
+    {
+        Description = "frequencies w1,…,wN of a quasi-periodic --f1 (1-D, non-resonant), e.g. 1,1.4142135623730951",
+    };
+
+    public Option<double?> Period { get; } = new("--period")
+    {
+        Description = "period P of --f1 in each fast variable (default 2*pi); checked when the objective is built",
+    };
+
+    public Option<string?> Range { get; } = new("--range")
+    {
+        Description = "LO,HI: box holding the interesting part of a formula f0 (default -2,2)",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Objective);
         command.Options.Add(Eps);
         command.Options.Add(Param);
+        foreach (var o in new Option[] { F0, F1, F, Omega, Period, Range }) command.Options.Add(o);
+    }
+
+    /// <summary>The formula part of the command line, or null when the objective is a catalog name.</summary>
+    public ExpressionObjectiveSpec? ExpressionSpec(ParseResult result)
+    {
+        var spec = new ExpressionObjectiveSpec
+        {
+            F = result.GetValue(F),
+            F0 = result.GetValue(F0),
+            F1 = result.GetValue(F1),
+            Epsilon = result.GetValue(Eps),
+            Omega = result.GetValue(Omega) is { } w ? ParseList(w, "--omega") : null,
+            Period = result.GetValue(Period),
+            Range = result.GetValue(Range) is { } r ? ParseRange(r) : null,
+        };
+        if (spec.IsEmpty)
+        {
+            if (spec.Omega is not null || spec.Period is not null || spec.Range is not null)
+                throw new UserInputException("--omega, --period and --range go with formulas (--f0/--f1/--f)");
+            return null;
+        }
+        return spec;
     }
 
     /// <summary>Builds the objective the user asked for (a user error if none or an unknown one).</summary>
@@ -41,9 +98,37 @@ public sealed class ObjectiveOptions
         var eps = result.GetValue(Eps);
         if (eps is { } e && (!(e > 0) || !double.IsFinite(e))) throw new UserInputException($"--eps must be positive (got {e})");
         var parameters = ParseParameters(result.GetValue(Param) ?? []);
+        if (ExpressionSpec(result) is { } spec)
+        {
+            if (!string.IsNullOrWhiteSpace(name))
+                throw new UserInputException("give either --objective NAME or formulas (--f0/--f1/--f), not both");
+            if (parameters.Count > 0)
+                throw new UserInputException("--param sets catalog parameters; write the numbers into the formulas instead");
+            return ExpressionObjective.Create(spec);
+        }
         if (string.IsNullOrWhiteSpace(name))
-            throw new UserInputException("no objective given: use --objective NAME (see `chaosdescent objectives`)");
+            throw new UserInputException("no objective given: use --objective NAME (see `chaosdescent objectives`) or formulas --f0 EXPR [--f1 EXPR] / --f EXPR");
         return ObjectiveCatalog.Create(name, eps, parameters);
+    }
+
+    /// <summary>"1,1.414" → [1, 1.414] (user error naming the option otherwise).</summary>
+    public static double[] ParseList(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                throw new UserInputException($"{option} '{text}': '{parts[i]}' is not a finite number (expected a comma-separated list)");
+        }
+        return values;
+    }
+
+    private static (double, double) ParseRange(string text)
+    {
+        var v = ParseList(text, "--range");
+        if (v.Length != 2 || !(v[0] < v[1])) throw new UserInputException($"--range '{text}': expected LO,HI with LO < HI");
+        return (v[0], v[1]);
     }
 
     public static Dictionary<string, double> ParseParameters(IEnumerable<string> items)

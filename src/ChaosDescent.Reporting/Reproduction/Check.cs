@@ -23,7 +23,8 @@ public sealed record Check(
 
     public static Check Near(string id, string description, double expected, double measured, double tolerance, string? note = null) =>
         new(id, description, expected, measured, tolerance, "near",
-            double.IsFinite(measured) && Math.Abs(measured - expected) <= tolerance) { Note = note };
+            double.IsFinite(measured) && Math.Abs(measured - expected) <= tolerance)
+        { Note = note };
 
     public static Check AtMost(string id, string description, double bound, double measured, string? note = null) =>
         new(id, description, bound, measured, 0, "at_most", double.IsFinite(measured) && measured <= bound) { Note = note };

@@ -30,7 +30,11 @@ public sealed record DistributionRequest
 /// <summary>Empirical law against the rescaled Gibbs law for one coordinate.</summary>
 public sealed record MarginalComparison(
     int Coordinate, Histogram1D Histogram, Moments Moments, TabulatedDistribution? Gibbs, DistanceReport? Distances,
-    double? GibbsMean, double? GibbsVariance);
+    double? GibbsMean, double? GibbsVariance)
+{
+    /// <summary>Ensemble mode: the finite values of this coordinate (null for a streamed orbit).</summary>
+    public double[]? Sample { get; init; }
+}
 
 /// <summary>
 /// Runs an ensemble or an orbit of a map and compares its law with the rescaled Gibbs law (eq. 2) when that law
@@ -66,6 +70,39 @@ public sealed class DistributionComparison
                Marginals.Max(m => m.Distances!.KolmogorovSmirnov), Marginals.Max(m => m.Distances!.Wasserstein1))
             : (null, null, null);
 
+    /// <summary>
+    /// Distances between two runs, coordinate by coordinate (e.g. GD against the stochastic map, Thm. 4): exact
+    /// two-sample TV/KS/W1 for ensembles; from the histograms (same binning) for orbits.
+    /// </summary>
+    public static IReadOnlyList<DistanceReport> Between(DistributionComparison a, DistributionComparison b)
+    {
+        if (a.Marginals.Count != b.Marginals.Count) throw new ArgumentException("dimensions differ");
+        return a.Marginals.Zip(b.Marginals, (ma, mb) =>
+        {
+            if (ma.Sample is { } sa && mb.Sample is { } sb)
+                return new DistanceReport(Analyses.Distances.TotalVariation(ma.Histogram, mb.Histogram),
+                    Analyses.Distances.KolmogorovSmirnov(sa, sb), Analyses.Distances.Wasserstein1(sa, sb), Math.Min(sa.Length, sb.Length), false);
+            return BinnedBetween(ma.Histogram, mb.Histogram);
+        }).ToArray();
+    }
+
+    private static DistanceReport BinnedBetween(Histogram1D a, Histogram1D b)
+    {
+        double na = Math.Max(1, a.Total), nb = Math.Max(1, b.Total);
+        double fa = a.Underflow / na, fb = b.Underflow / nb, ks = Math.Abs(fa - fb), w1 = 0;
+        var ca = a.Counts;
+        var cb = b.Counts;
+        for (int i = 0; i < a.Bins; i++)
+        {
+            double ga = fa + ca[i] / na, gb = fb + cb[i] / nb;
+            w1 += 0.5 * (Math.Abs(fa - fb) + Math.Abs(ga - gb)) * a.Width;
+            ks = Math.Max(ks, Math.Abs(ga - gb));
+            fa = ga;
+            fb = gb;
+        }
+        return new DistanceReport(Analyses.Distances.TotalVariation(a, b), ks, w1, Math.Min(a.Total, b.Total), true);
+    }
+
     public static DistributionComparison Run(DistributionRequest request, IProgress<double>? progress = null)
     {
         var map = request.Map;
@@ -97,8 +134,14 @@ public sealed class DistributionComparison
             var start = request.OrbitStart ?? Enumerable.Range(0, d).Select(k => 0.1 + 0.0123456789 * (k + 1)).ToArray();
             var r = OrbitRunner.Run(map, new OrbitSettings
             {
-                Start = start, Steps = request.Steps, BurnIn = request.BurnIn, Ranges = ranges, Bins = request.Bins,
-                Bins2D = d == 2 ? 60 : 0, Seed = request.Seed, TraceLength = 2000,
+                Start = start,
+                Steps = request.Steps,
+                BurnIn = request.BurnIn,
+                Ranges = ranges,
+                Bins = request.Bins,
+                Bins2D = d == 2 ? 60 : 0,
+                Seed = request.Seed,
+                TraceLength = 2000,
             }, progress);
             if (r.DivergedAtStep is { } s)
                 throw new UserInputException($"the orbit diverged at step {s} (|x| > 1e6 or non-finite): η = {map.LearningRate} is too large for this objective");
@@ -110,10 +153,18 @@ public sealed class DistributionComparison
             }).ToArray();
             return new DistributionComparison
             {
-                Request = request, Sigma2 = sigma2, GibbsNote = note, Marginals = marginals, Gibbs = gibbs,
+                Request = request,
+                Sigma2 = sigma2,
+                GibbsNote = note,
+                Marginals = marginals,
+                Gibbs = gibbs,
                 Histogram2D = r.Histogram2D,
                 TotalVariation2D = r.Histogram2D is { } h2 && gibbs is not null ? Analyses.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
-                DivergedCount = 0, DivergedFirstStep = null, SampleSize = r.StepsTaken - request.BurnIn, Seconds = r.Seconds, Trace = r.Trace,
+                DivergedCount = 0,
+                DivergedFirstStep = null,
+                SampleSize = r.StepsTaken - request.BurnIn,
+                Seconds = r.Seconds,
+                Trace = r.Trace,
             };
         }
         else
@@ -121,7 +172,11 @@ public sealed class DistributionComparison
             if (request.Steps > int.MaxValue) throw new UserInputException("--steps is too large for an ensemble");
             var r = EnsembleRunner.Run(map, new EnsembleSettings
             {
-                Particles = request.Particles, Steps = (int)request.Steps, Seed = request.Seed, Threads = request.Threads, Initial = request.Initial,
+                Particles = request.Particles,
+                Steps = (int)request.Steps,
+                Seed = request.Seed,
+                Threads = request.Threads,
+                Initial = request.Initial,
             }, progress);
             var snap = r.Final;
             if (r.Divergence.Count == request.Particles)
@@ -133,7 +188,7 @@ public sealed class DistributionComparison
                 var g = gibbs?.Marginal(k);
                 DistanceReport? dist = g is null ? null
                     : new DistanceReport(Analyses.Distances.TotalVariation(h, g), Analyses.Distances.KolmogorovSmirnov(xs, g.Cdf), Analyses.Distances.Wasserstein1(xs, g), xs.Length, false);
-                return new MarginalComparison(k, h, RunningMoments.Of(xs), g, dist, g?.Mean, g?.Variance);
+                return new MarginalComparison(k, h, RunningMoments.Of(xs), g, dist, g?.Mean, g?.Variance) { Sample = xs };
             }).ToArray();
             Histogram2D? h2 = null;
             if (d == 2)
@@ -143,10 +198,17 @@ public sealed class DistributionComparison
             }
             return new DistributionComparison
             {
-                Request = request, Sigma2 = sigma2, GibbsNote = note, Marginals = marginals, Gibbs = gibbs, Histogram2D = h2,
+                Request = request,
+                Sigma2 = sigma2,
+                GibbsNote = note,
+                Marginals = marginals,
+                Gibbs = gibbs,
+                Histogram2D = h2,
                 TotalVariation2D = h2 is not null && gibbs is not null ? Analyses.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
-                DivergedCount = r.Divergence.Count, DivergedFirstStep = r.Divergence.FirstStep,
-                SampleSize = request.Particles - r.Divergence.Count, Seconds = r.Seconds,
+                DivergedCount = r.Divergence.Count,
+                DivergedFirstStep = r.Divergence.FirstStep,
+                SampleSize = request.Particles - r.Divergence.Count,
+                Seconds = r.Seconds,
             };
         }
     }

@@ -14,6 +14,7 @@ public sealed class GradientDescentMap(MultiscaleObjective objective, double lea
     {
         int n = Dimension * count;
         var x = state[..n];
+        if (Objective.TryGradientStep(x, count, LearningRate)) return; // one fused pass, same arithmetic
         var g = scratch[..n];
         g.Clear();
         Objective.AccumulateGradient(x, g, count);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ChaosDescent.Runners;
@@ -14,6 +15,9 @@ internal static class DivergenceGuard
     /// <summary>Number of coordinates in the position block that fail |x| ≤ bound (NaN fails).</summary>
     public static int CountFailing(ReadOnlySpan<double> x, double bound)
     {
+        // Nearly every step of every block has no failing lane: a branch-free AND of the comparisons answers that
+        // at about half the cost of counting (it ran at 10–15 % of the Sec. 3.1 step before).
+        if (AllWithin(x, bound)) return 0;
         int fails = 0, i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -35,6 +39,35 @@ internal static class DivergenceGuard
         }
         for (; i < x.Length; i++) if (!(Math.Abs(x[i]) <= bound)) fails++;
         return fails;
+    }
+
+    /// <summary>True when every |x[i]| ≤ bound (NaN fails).</summary>
+    public static bool AllWithin(ReadOnlySpan<double> x, double bound)
+    {
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        int i = 0, n = x.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var b = Vector512.Create(bound);
+            var ok0 = Vector512<double>.AllBitsSet;
+            var ok1 = Vector512<double>.AllBitsSet;
+            for (; i <= n - 16; i += 16)
+            {
+                ok0 &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref xr, (nuint)i)), b);
+                ok1 &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref xr, (nuint)(i + 8))), b);
+            }
+            if (!Vector512.EqualsAll((ok0 & ok1).AsInt64(), Vector512<long>.AllBitsSet)) return false;
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var b = Vector256.Create(bound);
+            var ok = Vector256<double>.AllBitsSet;
+            for (; i <= n - 4; i += 4)
+                ok &= Vector256.LessThanOrEqual(Vector256.Abs(Vector256.LoadUnsafe(ref xr, (nuint)i)), b);
+            if (!Vector256.EqualsAll(ok.AsInt64(), Vector256<long>.AllBitsSet)) return false;
+        }
+        for (; i < n; i++) if (!(Math.Abs(x[i]) <= bound)) return false;
+        return true;
     }
 
     /// <summary>

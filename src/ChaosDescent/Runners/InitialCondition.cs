@@ -25,19 +25,19 @@ public abstract record InitialCondition
             switch (kind)
             {
                 case "uniform":
-                {
-                    var coords = args.Split(';').Select(Numbers).ToArray();
-                    if (coords.Any(c => c.Length != 2 || !(c[0] < c[1])))
-                        throw new UserInputException($"initial condition '{text}': uniform needs LO,HI with LO < HI");
-                    return new UniformBox(coords.Select(c => c[0]).ToArray(), coords.Select(c => c[1]).ToArray());
-                }
+                    {
+                        var coords = args.Split(';').Select(Numbers).ToArray();
+                        if (coords.Any(c => c.Length != 2 || !(c[0] < c[1])))
+                            throw new UserInputException($"initial condition '{text}': uniform needs LO,HI with LO < HI");
+                        return new UniformBox(coords.Select(c => c[0]).ToArray(), coords.Select(c => c[1]).ToArray());
+                    }
                 case "gaussian":
-                {
-                    var coords = args.Split(';').Select(Numbers).ToArray();
-                    if (coords.Any(c => c.Length != 2 || !(c[1] > 0)))
-                        throw new UserInputException($"initial condition '{text}': gaussian needs MEAN,SD with SD > 0");
-                    return new GaussianCloud(coords.Select(c => c[0]).ToArray(), coords.Select(c => c[1]).ToArray());
-                }
+                    {
+                        var coords = args.Split(';').Select(Numbers).ToArray();
+                        if (coords.Any(c => c.Length != 2 || !(c[1] > 0)))
+                            throw new UserInputException($"initial condition '{text}': gaussian needs MEAN,SD with SD > 0");
+                        return new GaussianCloud(coords.Select(c => c[0]).ToArray(), coords.Select(c => c[1]).ToArray());
+                    }
                 case "point":
                     return new FixedPoint(Numbers(args));
                 default:

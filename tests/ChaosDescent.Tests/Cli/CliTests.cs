@@ -81,3 +81,20 @@ public class CliTests
             Assert.Contains(n, names);
     }
 }
+
+public class DistributionCompareTests
+{
+    [Fact]
+    public void CompareReportsTwoSampleDistancesBelowTheKsCriticalValue()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "cd-cmp-" + Guid.NewGuid().ToString("N")[..8]);
+        var (code, stdout, _) = CliTests.Run("distribution", "--objective", "quartic-sin", "--eta", "0.1", "--eps", "1e-6",
+            "--particles", "20000", "--steps", "200", "--compare", "stochastic", "--json", "--out", dir);
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var b = doc.RootElement.GetProperty("between_maps")[0];
+        Assert.Equal("stochastic", doc.RootElement.GetProperty("compared_map").GetString());
+        Assert.True(b.GetProperty("ks").GetDouble() < b.GetProperty("ks_critical_0_001").GetDouble());
+        Directory.Delete(dir, true);
+    }
+}

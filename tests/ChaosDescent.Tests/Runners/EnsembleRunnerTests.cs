@@ -12,8 +12,13 @@ public class EnsembleRunnerTests
         var m = MapFactory.Create(map, f, 0.1);
         return EnsembleRunner.Run(m, new EnsembleSettings
         {
-            Particles = n, Steps = k, Seed = seed, Threads = threads, SnapshotSteps = [0, k / 2, k],
-            Initial = InitialCondition.Parse(init), BlockSize = 512,
+            Particles = n,
+            Steps = k,
+            Seed = seed,
+            Threads = threads,
+            SnapshotSteps = [0, k / 2, k],
+            Initial = InitialCondition.Parse(init),
+            BlockSize = 512,
         });
     }
 
@@ -98,7 +103,12 @@ public class OrbitRunnerTests
         var f = ObjectiveCatalog.Create("quartic-sin", 1e-6);
         var r = OrbitRunner.Run(new GradientDescentMap(f, 0.1), new OrbitSettings
         {
-            Start = [0.3], Steps = 400_000, BurnIn = 1000, Ranges = [(-1.5, 1.5)], Bins = 60, TraceLength = 10,
+            Start = [0.3],
+            Steps = 400_000,
+            BurnIn = 1000,
+            Ranges = [(-1.5, 1.5)],
+            Bins = 60,
+            TraceLength = 10,
         });
         Assert.Null(r.DivergedAtStep);
         Assert.Equal(10, r.Trace.Length);
