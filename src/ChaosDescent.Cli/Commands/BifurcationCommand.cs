@@ -51,7 +51,11 @@ public sealed class BifurcationCommand : ICliCommand
             if (ms < attractor.MinTransient + attractor.Window) throw new UserInputException($"--max-steps must be at least {attractor.MinTransient + attractor.Window}");
             var settings = new BifurcationSettings
             {
-                EtaMin = lo, EtaMax = hi, Points = AtLeast(r.GetValue(points), 2, "--points"), Attractor = attractor, Threads = r.GetValue(threads),
+                EtaMin = lo,
+                EtaMax = hi,
+                Points = AtLeast(r.GetValue(points), 2, "--points"),
+                Attractor = attractor,
+                Threads = r.GetValue(threads),
                 Start = r.GetValue(start) is { } s ? ((FixedPoint)InitialCondition.Parse("point:" + s)).X : null,
             };
             string dir = r.GetValue(outDir) ?? "out/bifurcation";

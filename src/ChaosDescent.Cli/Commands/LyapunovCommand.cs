@@ -50,8 +50,14 @@ public sealed class LyapunovCommand : ICliCommand
                 : r.GetValue(init) is { } i ? InitialCondition.Parse(i) : null;
             var settings = new LyapunovSettings
             {
-                Steps = r.GetValue(steps), BurnIn = r.GetValue(burnIn), Orbits = r.GetValue(orbits), Batches = r.GetValue(batches),
-                Spectrum = r.GetValue(spectrum), Initial = initial, Seed = r.GetValue(seed), Threads = r.GetValue(threads),
+                Steps = r.GetValue(steps),
+                BurnIn = r.GetValue(burnIn),
+                Orbits = r.GetValue(orbits),
+                Batches = r.GetValue(batches),
+                Spectrum = r.GetValue(spectrum),
+                Initial = initial,
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
             };
             MConstantResult? mc = obj.Micro is { Kind: not MicroScaleKind.General } ? MConstant.Compute(obj, MConstantOptions.Quick) : null;
             var result = ConsoleProgress.Run(stderr, "orbits", p => LyapunovEstimator.Run(m, settings, p));

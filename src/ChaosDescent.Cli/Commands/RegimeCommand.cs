@@ -51,8 +51,13 @@ public sealed class RegimeCommand : ICliCommand
             if (ms < 4096) throw new UserInputException($"--max-steps must be at least 4096 (got {ms})");
             var settings = new RegimeSettings
             {
-                EtaMin = r.GetValue(etaMin), EtaMax = r.GetValue(etaMax), EpsMin = r.GetValue(epsMin), EpsMax = r.GetValue(epsMax),
-                EtaPoints = hPoints, EpsPoints = wPoints, Threads = r.GetValue(threads),
+                EtaMin = r.GetValue(etaMin),
+                EtaMax = r.GetValue(etaMax),
+                EpsMin = r.GetValue(epsMin),
+                EpsMax = r.GetValue(epsMax),
+                EtaPoints = hPoints,
+                EpsPoints = wPoints,
+                Threads = r.GetValue(threads),
                 Start = r.GetValue(start) is { } s ? ((FixedPoint)InitialCondition.Parse("point:" + s)).X : null,
                 Attractor = d.Attractor with { MaxSteps = ms },
             };
@@ -95,7 +100,11 @@ public sealed class RegimeCommand : ICliCommand
             {
                 var line = string.Concat(Enumerable.Range(0, res.EpsValues.Length).Select(j => res.Cells[i * res.EpsValues.Length + j].Regime switch
                 {
-                    Regime.Converges => '.', Regime.Periodic => 'p', Regime.LocalChaos => 'l', Regime.GlobalChaos => 'G', _ => 'X',
+                    Regime.Converges => '.',
+                    Regime.Periodic => 'p',
+                    Regime.LocalChaos => 'l',
+                    Regime.GlobalChaos => 'G',
+                    _ => 'X',
                 }));
                 stdout.WriteLine($"{F(res.EtaValues[i], "G3"),10} {line}");
             }

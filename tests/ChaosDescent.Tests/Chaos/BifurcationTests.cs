@@ -86,7 +86,10 @@ public class BifurcationTests
         var map = TestMaps.Logistic(3.0);
         var d = Bifurcation.Run(map, new BifurcationSettings
         {
-            EtaMin = 1.9, EtaMax = 2.58, Points = 120, Start = [0.1],
+            EtaMin = 1.9,
+            EtaMax = 2.58,
+            Points = 120,
+            Start = [0.1],
             Attractor = new AttractorSettings { MaxSteps = 20_000 },
         });
         var cascade = d.Doublings.Where(x => x.Refined).ToArray();

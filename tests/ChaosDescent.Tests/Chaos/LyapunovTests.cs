@@ -13,7 +13,10 @@ public class LyapunovTests
         // r = 4: the invariant density is the arcsine law and λ = ln 2 exactly; conjugacy preserves λ
         var r = LyapunovEstimator.Run(TestMaps.Logistic(4), new LyapunovSettings
         {
-            Steps = 40_000, Orbits = 8, Seed = 11, Initial = InitialCondition.Uniform(-0.3, 0.95),
+            Steps = 40_000,
+            Orbits = 8,
+            Seed = 11,
+            Initial = InitialCondition.Uniform(-0.3, 0.95),
         });
         Assert.Equal(0, r.DivergedOrbits);
         Assert.True(Math.Abs(r.Lambda - Math.Log(2)) <= 4 * r.StdErr, $"{r.Lambda} +- {r.StdErr}");
@@ -90,7 +93,10 @@ public class LyapunovTests
         var f = ObjectiveCatalog.Create("quartic-sin", 1e-3);
         var r = LyapunovEstimator.Run(MapFactory.Create("gd", f, 0.05), new LyapunovSettings
         {
-            Steps = 1_000, Orbits = 16, Initial = InitialCondition.Uniform(-12, 12), Seed = 3,
+            Steps = 1_000,
+            Orbits = 16,
+            Initial = InitialCondition.Uniform(-12, 12),
+            Seed = 3,
         });
         Assert.InRange(r.DivergedOrbits, 1, 15);
         Assert.Equal(16 - r.DivergedOrbits, r.PerOrbit.Length);

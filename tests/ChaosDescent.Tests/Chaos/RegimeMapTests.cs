@@ -13,7 +13,12 @@ public class RegimeMapTests
         var f = ObjectiveCatalog.Create("quadratic-sin");
         var r = RegimeMap.Run(MapFactory.Create("gd", f, 0.1), new RegimeSettings
         {
-            EtaMin = 1e-4, EtaMax = 3, EpsMin = 1e-4, EpsMax = 1e-1, EtaPoints = 8, EpsPoints = 6,
+            EtaMin = 1e-4,
+            EtaMax = 3,
+            EpsMin = 1e-4,
+            EpsMax = 1e-1,
+            EtaPoints = 8,
+            EpsPoints = 6,
             Attractor = new AttractorSettings { MaxSteps = 8_000, MinTransient = 1_000, MaxPeriod = 32 },
         });
         Assert.Equal(48, r.Cells.Length);

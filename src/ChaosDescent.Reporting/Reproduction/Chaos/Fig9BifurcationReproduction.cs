@@ -26,7 +26,10 @@ public sealed class Fig9BifurcationReproduction : IReproduction
         var map = MapFactory.Create("gd", f, eps);
         var settings = new BifurcationSettings
         {
-            EtaMin = eps, EtaMax = 4 * eps, Points = context.Quick ? 81 : 481, Threads = context.Threads,
+            EtaMin = eps,
+            EtaMax = 4 * eps,
+            Points = context.Quick ? 81 : 481,
+            Threads = context.Threads,
             Attractor = context.Quick ? new AttractorSettings { MaxSteps = 10_000, MinTransient = 1_000 } : new AttractorSettings(),
             PlotPoints = context.Quick ? 64 : 160,
         };

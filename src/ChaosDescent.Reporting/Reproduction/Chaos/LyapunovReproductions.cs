@@ -24,7 +24,10 @@ public sealed class Fig13To14Reproduction : IReproduction
         var grid = etas.Select(e => (e, eps0)).Concat(epss.Select(e => (eta0, e))).ToArray();
         var settings = new LyapunovSettings
         {
-            Steps = context.Quick ? 20_000 : 100_000, Orbits = context.Quick ? 4 : 8, Seed = context.Seed, Threads = context.Threads,
+            Steps = context.Quick ? 20_000 : 100_000,
+            Orbits = context.Quick ? 4 : 8,
+            Seed = context.Seed,
+            Threads = context.Threads,
         };
         var pts = LyapunovSweeps.Run(name, grid, settings, context.Progress);
         double m = MConstant.Compute(ObjectiveCatalog.Create(name), MConstantOptions.Quick).M;
@@ -87,7 +90,10 @@ public sealed class Fig15Reproduction : IReproduction
         var grid = etas.Select(e => (e, eps0)).Concat(epss.Select(e => (eta0, e))).ToArray();
         var settings = new LyapunovSettings
         {
-            Steps = context.Quick ? 20_000 : 100_000, Orbits = context.Quick ? 4 : 8, Seed = context.Seed + 1, Threads = context.Threads,
+            Steps = context.Quick ? 20_000 : 100_000,
+            Orbits = context.Quick ? 4 : 8,
+            Seed = context.Seed + 1,
+            Threads = context.Threads,
         };
         var pts = LyapunovSweeps.Run(name, grid, settings, context.Progress);
         var mc = MConstant.Compute(ObjectiveCatalog.Create(name), MConstantOptions.Quick);
@@ -138,7 +144,11 @@ public sealed class Fig16To17Reproduction : IReproduction
         var grid = etas.Select(e => (e, eps0)).Concat(epss.Select(e => (eta0, e))).ToArray();
         var settings = new LyapunovSettings
         {
-            Steps = context.Quick ? 10_000 : 50_000, Orbits = context.Quick ? 4 : 8, Spectrum = true, Seed = context.Seed + 2, Threads = context.Threads,
+            Steps = context.Quick ? 10_000 : 50_000,
+            Orbits = context.Quick ? 4 : 8,
+            Spectrum = true,
+            Seed = context.Seed + 2,
+            Threads = context.Threads,
         };
         var pts = LyapunovSweeps.Run(name, grid, settings, context.Progress);
         var mc = MConstant.Compute(ObjectiveCatalog.Create(name), MConstantOptions.Quick);

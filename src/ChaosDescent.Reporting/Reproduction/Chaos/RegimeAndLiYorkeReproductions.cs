@@ -24,8 +24,13 @@ public sealed class RegimeMapReproduction : IReproduction
         var f = ObjectiveCatalog.Create("quadratic-sin");
         var settings = new RegimeSettings
         {
-            EtaPoints = context.Quick ? 14 : 36, EpsPoints = context.Quick ? 14 : 36, Threads = context.Threads,
-            EtaMin = 1e-4, EtaMax = 3, EpsMin = 1e-4, EpsMax = 1e-1,
+            EtaPoints = context.Quick ? 14 : 36,
+            EpsPoints = context.Quick ? 14 : 36,
+            Threads = context.Threads,
+            EtaMin = 1e-4,
+            EtaMax = 3,
+            EpsMin = 1e-4,
+            EpsMax = 1e-1,
             Attractor = new AttractorSettings { MaxSteps = context.Quick ? 8_000 : 20_000, MinTransient = context.Quick ? 1_000 : 2_000, Window = 1_024, MaxPeriod = 32 },
             MaxStepsCap = context.Quick ? 100_000 : 400_000,
         };

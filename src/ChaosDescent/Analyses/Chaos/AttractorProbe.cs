@@ -119,7 +119,12 @@ public static class AttractorProbe
                 if (!double.IsFinite(state[c]) || (c < d && Math.Abs(state[c]) > s.DivergenceBound))
                     return new AttractorReport
                     {
-                        DivergedAtStep = t, Window = [], Cycle = [], Steps = t, Dimension = d, StateDimension = n,
+                        DivergedAtStep = t,
+                        Window = [],
+                        Cycle = [],
+                        Steps = t,
+                        Dimension = d,
+                        StateDimension = n,
                     };
                 maxAbs = Math.Max(maxAbs, Math.Abs(state[c]));
             }
@@ -157,8 +162,14 @@ public static class AttractorProbe
         }
         return new AttractorReport
         {
-            Period = 0, Lambda = lam, LambdaStdErr = se, Window = Positions(ring, t, cap, n, d, s.Window), Cycle = [],
-            Steps = t, Dimension = d, StateDimension = n,
+            Period = 0,
+            Lambda = lam,
+            LambdaStdErr = se,
+            Window = Positions(ring, t, cap, n, d, s.Window),
+            Cycle = [],
+            Steps = t,
+            Dimension = d,
+            StateDimension = n,
         };
     }
 

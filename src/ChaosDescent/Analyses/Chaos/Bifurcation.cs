@@ -143,8 +143,14 @@ public static class Bifurcation
         progress?.Report(1);
         return new BifurcationDiagram
         {
-            Points = points, Doublings = doublings, FeigenbaumRatios = ratios, OnsetEta = onset, AccumulationEta = accumulation,
-            Well = well, Start = start, Seconds = sw.Elapsed.TotalSeconds,
+            Points = points,
+            Doublings = doublings,
+            FeigenbaumRatios = ratios,
+            OnsetEta = onset,
+            AccumulationEta = accumulation,
+            Well = well,
+            Start = start,
+            Seconds = sw.Elapsed.TotalSeconds,
         };
     }
 

@@ -122,7 +122,12 @@ public static class RegimeMap
         if (f.Micro is { Kind: not MicroScaleKind.General }) m = MConstant.Compute(f, MConstantOptions.Quick).M;
         return new RegimeMapResult
         {
-            Cells = cells, EtaValues = etas, EpsValues = epss, M = m, StabilityEta = StabilityEta(map), Start = start,
+            Cells = cells,
+            EtaValues = etas,
+            EpsValues = epss,
+            M = m,
+            StabilityEta = StabilityEta(map),
+            Start = start,
             Seconds = sw.Elapsed.TotalSeconds,
         };
     }
