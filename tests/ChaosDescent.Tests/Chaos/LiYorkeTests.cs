@@ -53,7 +53,7 @@ public class LiYorkeTests
     {
         // the map's own step (FMA, phase x·(1/ε)) and x − η f'(x) differ by at most twice the per-evaluation bound
         var map = MapFactory.Create("gd", ObjectiveCatalog.Create("quartic-sin", 1e-6), 3e-5);
-        var rng = Numerics.Xoshiro256.ForStream(1, 0);
+        var rng = global::ChaosDescent.Numerics.Xoshiro256.ForStream(1, 0);
         var scratch = new double[map.ScratchLength(1)];
         for (int i = 0; i < 2000; i++)
         {

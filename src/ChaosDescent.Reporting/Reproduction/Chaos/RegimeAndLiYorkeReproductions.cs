@@ -101,7 +101,7 @@ public sealed class LiYorkeReproduction : IReproduction
             // independent re-evaluation through the map's own step (FMA, other code path) must agree within the bound
             var s = new double[] { w.A };
             var scratch = new double[map.ScratchLength(1)];
-            var rng = Numerics.Xoshiro256.ForStream(0, 0);
+            var rng = global::ChaosDescent.Numerics.Xoshiro256.ForStream(0, 0);
             double worst = 0;
             foreach (var target in new[] { w.B, w.C, w.D })
             {
