@@ -158,7 +158,7 @@ public sealed class RunCommand : ICliCommand
         return cmd;
     }
 
-    private static object Objective(ObjectiveSection o) => o.CatalogName is { } name
+    private static object? Objective(ObjectiveSection? o) => o is null ? null : o.CatalogName is { } name
         ? new { name, parameters = o.Parameters, f = (string?)null, f0 = (string?)null, f1 = (string?)null, omega = (IReadOnlyList<double>?)null, period = (double?)null }
         : new
         {
@@ -171,7 +171,7 @@ public sealed class RunCommand : ICliCommand
             period = o.Formulas.Period,
         };
 
-    private static string Describe(ObjectiveSection o) => o.CatalogName ?? string.Join(", ",
+    private static string Describe(ObjectiveSection? o) => o is null ? "none" : o.CatalogName ?? string.Join(", ",
         new[] { ("f", o.Formulas!.F), ("f0", o.Formulas.F0), ("f1", o.Formulas.F1) }.Where(t => t.Item2 is not null).Select(t => $"{t.Item1} = {t.Item2}"));
 
     /// <summary>Up to six numeric results of a run's JSON (not its inputs), for the summary table.</summary>

@@ -63,7 +63,8 @@ public sealed record Experiment
     /// <summary>The file's text, recorded with every output.</summary>
     public required string Text { get; init; }
 
-    public required ObjectiveSection Objective { get; init; }
+    /// <summary>The objective; null when no analysis needs one (e.g. only `train`).</summary>
+    public ObjectiveSection? Objective { get; init; }
     public Sweep? Eta { get; init; }
     public Sweep? Eps { get; init; }
     public ulong? Seed { get; init; }

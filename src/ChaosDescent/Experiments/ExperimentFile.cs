@@ -57,7 +57,8 @@ public static class ExperimentFile
         if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
             throw reader.At(root, "name").Error($"'{name}' cannot name an output folder");
 
-        var objective = reader.Objective(root);
+        // Optional: analyses such as `train` take no objective; the planner checks that those that do get one.
+        var objective = reader.Find(root, "objective") is null ? null : reader.Objective(root);
         var eta = reader.OptionalSweep(root, "eta", "eta");
         var topEps = reader.OptionalSweep(root, "eps", "eps");
         var objEps = reader.ObjectiveEps;
@@ -276,7 +277,9 @@ public static class ExperimentFile
                         for (int i = 0; i < count; i++)
                         {
                             double t = count == 1 ? 0 : (double)i / (count - 1);
-                            values[i] = scale == "log" ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from);
+                            double v = scale == "log" ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from);
+                            // 12 significant digits: 0.003, not 0.002999999999999999, in command lines and folder names
+                            values[i] = double.Parse(v.ToString("G12", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
                         }
                         if (count > 1) values[^1] = to;
                         return new Sweep(values, pos);

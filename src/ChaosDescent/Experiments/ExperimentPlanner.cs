@@ -43,8 +43,9 @@ public static class ExperimentPlanner
         {
             var info = commands(analysis.Command) ?? throw analysis.Position.Error(
                 $"unknown analysis '{analysis.Command}'; available: {string.Join(", ", available)}");
-            if (!info.Options.Contains("--objective"))
-                throw analysis.Position.Error($"'{analysis.Command}' does not take an objective, so it cannot be part of an experiment");
+            bool takesObjective = info.Options.Contains("--objective");
+            if (takesObjective && experiment.Objective is null)
+                throw analysis.Position.Error($"'{analysis.Command}' needs an objective: give a catalog name (objective: quartic-sin) or formulas (objective: {{f0: \"x^4/4\", f1: \"sin(u)\"}})");
             foreach (var o in analysis.Options)
             {
                 if (!info.Options.Contains(o.Option))
@@ -61,7 +62,7 @@ public static class ExperimentPlanner
                 foreach (var eta in etas)
                 {
                     var args = new List<string> { analysis.Command };
-                    args.AddRange(ObjectiveArguments(experiment.Objective));
+                    if (takesObjective) args.AddRange(ObjectiveArguments(experiment.Objective!));
                     if (eps is { } e) args.AddRange(["--eps", F(e)]);
                     if (eta is { } h) args.AddRange(["--eta", F(h)]);
                     var notUsed = new List<string>();

@@ -98,3 +98,18 @@ public class DistributionCompareTests
         Directory.Delete(dir, true);
     }
 }
+
+public class RunWithoutObjectiveTests
+{
+    [Fact]
+    public void AnAnalysisThatNeedsAnObjectiveWithoutOneIsAUserError()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "cd-noobj-" + Guid.NewGuid().ToString("N")[..8] + ".yaml");
+        File.WriteAllText(file, "eta: 0.1\nanalyses:\n  - distribution\n");
+        var (code, stdout, stderr) = CliTests.Run("run", file, "--dry-run");
+        File.Delete(file);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("needs an objective", stderr);
+    }
+}

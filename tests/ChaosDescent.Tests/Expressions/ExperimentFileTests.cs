@@ -74,7 +74,8 @@ public class ExperimentFileTests
         Assert.Equal(0.1, e.Eta.Values[1], 15);
         Assert.Equal(1.0, e.Eta.Values[2]);
         var lin = ExperimentFile.Parse("objective: quartic-sin\neta: {from: 0.1, to: 0.2, count: 3}\nanalyses: [distribution]", "t.yaml");
-        Assert.Equal([0.1, 0.15000000000000002, 0.2], lin.Eta!.Values);
+        Assert.Equal([0.1, 0.15, 0.2], lin.Eta!.Values); // rounded to 12 significant digits, as written in command lines
+        Assert.Equal(0.1, e.Eta.Values[1]); // exactly, not 0.09999999999999999
     }
 
     [Fact]
@@ -273,5 +274,15 @@ public class ObjectiveOptionsTests
         var (code, _, stderr) = Run(["distribution", .. objective, "--eta", "0.1"]);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr);
+    }
+}
+
+public class ExperimentWithoutObjectiveTests
+{
+    [Fact]
+    public void AnalysesWithoutAnObjectiveNeedNone()
+    {
+        var e = ExperimentFile.Parse("analyses:\n  - train: {lr: \"0.2,0.0005\", epochs: 100}", "t.yaml");
+        Assert.Null(e.Objective);
     }
 }
