@@ -1,3 +1,4 @@
+using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 
@@ -151,8 +152,7 @@ public static class AttractorProbe
                 }
             }
         }
-        var (lam, se) = chunkMeans.Count >= 2 ? MConstant.MeanAndStandardError(chunkMeans)
-            : chunkMeans.Count == 1 ? (chunkMeans[0], double.NaN) : (double.NaN, double.NaN);
+        var (lam, se) = BatchMeans.MeanAndStandardError(chunkMeans); // one chunk: SE NaN; none: λ NaN
         if (lam < 0)
         {
             double tol = s.Tolerance ?? 1e-9 * scale + 1e-12 * (1 + maxAbs);

@@ -1,3 +1,4 @@
+using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Runners;
@@ -299,15 +300,15 @@ public static class LyapunovEstimator
                 }
                 perOrbit.Add(sum / (batchLen * batches));
             }
-        var (lam, se) = batchMeans.Count >= 2 ? MConstant.MeanAndStandardError(batchMeans) : (double.NaN, double.NaN);
-        var (nl, nse) = normMeans.Count >= 2 ? MConstant.MeanAndStandardError(normMeans) : (double.NaN, double.NaN);
+        var (lam, se) = BatchMeans.MeanAndStandardError(batchMeans);
+        var (nl, nse) = BatchMeans.MeanAndStandardError(normMeans);
         double[]? spec = null, specSe = null;
         if (s.Spectrum)
         {
             spec = new double[n];
             specSe = new double[n];
             for (int k = 0; k < n; k++)
-                (spec[k], specSe[k]) = specMeans[k].Count >= 2 ? MConstant.MeanAndStandardError(specMeans[k]) : (double.NaN, double.NaN);
+                (spec[k], specSe[k]) = BatchMeans.MeanAndStandardError(specMeans[k]);
         }
         return new LyapunovResult
         {
