@@ -78,7 +78,7 @@ public sealed class MomentumCommand : ICliCommand
                 string title = $"{obj.Name}, {Describe(a.Request.Map)}, eta = {F(h)}, eps = {F(obj.Epsilon)}";
                 figures.Add(LandscapePlots.MomentumHistogram(a, title, dir, $"{obj.Name}-{a.Request.Map.Name}-distribution"));
             }
-            figures.Add(LandscapePlots.LyapunovRunning(analyses.Select(a => (a.Request.Map.Name, a.Lyapunov, a.PredictedLargest)).ToList(),
+            figures.Add(LandscapePlots.LyapunovRunning(analyses.Select(a => (a.Request.Map.Name, a.RunningLargest, a.PredictedLargest)).ToList(),
                 $"largest Lyapunov exponent: {obj.Name}, eta = {F(h)}, eps = {F(obj.Epsilon)}", dir, $"{obj.Name}-momentum-lyapunov"));
             var report = new
             {
@@ -122,10 +122,10 @@ public sealed class MomentumCommand : ICliCommand
                     },
                     lyapunov = new
                     {
-                        exponents = a.Lyapunov.Exponents,
-                        largest_standard_error = a.Lyapunov.LargestStandardError,
-                        steps = a.Lyapunov.Steps,
-                        sum = a.Lyapunov.Sum,
+                        exponents = a.Lyapunov.Spectrum,
+                        largest_standard_error = a.Lyapunov.StdErr,
+                        steps = a.Lyapunov.StepsPerOrbit,
+                        sum = a.Lyapunov.Spectrum!.Sum(),
                         mean_log_det = a.MeanLogDet,
                         predicted_largest = a.PredictedLargest,
                     },
@@ -146,8 +146,8 @@ public sealed class MomentumCommand : ICliCommand
                     + $"   linear theory {F(a.Theory.PositionVariance, "G5")} (GD at effective eta {F(a.Theory.EffectiveLearningRate, "G4")})");
                 stdout.WriteLine($"     vs N(x*, theory): TV {F(a.EnsembleVsTheory.TotalVariation, "F4")}, KS {F(a.EnsembleVsTheory.KolmogorovSmirnov, "F4")}, W1 {F(a.EnsembleVsTheory.Wasserstein1, "G3")}");
                 stdout.WriteLine($"  orbit ({a.Request.OrbitSteps:N0} steps): variance {F(a.Orbit.Moments[0].Variance, "G5")}, TV {F(a.OrbitVsTheory.TotalVariation, "F4")}");
-                stdout.WriteLine($"  Lyapunov exponents {string.Join(", ", a.Lyapunov.Exponents.Select(v => F(v, "F4")))} (lambda1 s.e. {F(a.Lyapunov.LargestStandardError, "G2")}),"
-                    + $" sum {F(a.Lyapunov.Sum, "F5")} = mean ln|det J| {F(a.MeanLogDet, "F5")}; rank-one estimate of lambda1 {F(a.PredictedLargest, "F4")}");
+                stdout.WriteLine($"  Lyapunov exponents {string.Join(", ", a.Lyapunov.Spectrum!.Select(v => F(v, "F4")))} (lambda1 s.e. {F(a.Lyapunov.StdErr, "G2")}),"
+                    + $" sum {F(a.Lyapunov.Spectrum!.Sum(), "F5")} = mean ln|det J| {F(a.MeanLogDet, "F5")}; rank-one estimate of lambda1 {F(a.PredictedLargest, "F4")}");
             }
             foreach (var f in figures) stdout.WriteLine($"figure: {f}");
             return 0;

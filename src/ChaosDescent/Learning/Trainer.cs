@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChaosDescent.Analyses.Statistics;
 
 namespace ChaosDescent.Learning;
 
@@ -301,7 +302,7 @@ public static class Trainer
         var late = diverged
             ? new LossWindowStatistics(lateStart, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, false)
             : LossWindowStatistics.Compute(losses.AsSpan(0, n), lateStart);
-        var (lyap, lyapSe) = diverged || logGrowth.Count == 0 ? (double.NaN, double.NaN) : BatchMeans(logGrowth, 20);
+        var (lyap, lyapSe) = diverged || logGrowth.Count == 0 ? (double.NaN, double.NaN) : BatchMeans.OfSeries(logGrowth, 20);
         if (diverged) traces = watched.Select(_ => Array.Empty<double>()).ToArray();
         progress?.Report(1);
         return new TrainingResult
@@ -326,33 +327,6 @@ public static class Trainer
             FinalParameters = theta,
             Seconds = sw.Elapsed.TotalSeconds,
         };
-    }
-
-    /// <summary>
-    /// Mean of a series and its standard error by batch means: the series is cut into <paramref name="batches"/>
-    /// consecutive batches (the remainder at the start is dropped), SE = sd(batch means)/√batches. Batching
-    /// absorbs the correlation of successive log-growth rates as long as a batch is much longer than the
-    /// correlation time. The mean is over the whole series. SE is NaN with fewer than 2 samples per batch.
-    /// </summary>
-    public static (double Mean, double StandardError) BatchMeans(IReadOnlyList<double> series, int batches)
-    {
-        int n = series.Count;
-        double mean = 0;
-        for (int i = 0; i < n; i++) mean += series[i];
-        mean /= n;
-        int size = n / batches;
-        if (size < 2) return (mean, double.NaN);
-        int offset = n - size * batches;
-        var bm = new double[batches];
-        for (int b = 0; b < batches; b++)
-        {
-            double s = 0;
-            for (int i = 0; i < size; i++) s += series[offset + b * size + i];
-            bm[b] = s / size;
-        }
-        double mu = bm.Average(), v = 0;
-        foreach (var x in bm) v += (x - mu) * (x - mu);
-        return (mean, Math.Sqrt(v / (batches - 1) / batches));
     }
 
     private static void InitTangent(double[] u, double[] uv, ulong seed)

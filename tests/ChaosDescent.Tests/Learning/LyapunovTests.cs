@@ -70,17 +70,4 @@ public class LyapunovTests
         var r = Train(new MlpLoss(model, data), model.CreateParameters(2), eta, epochs: 1000);
         Assert.Equal(expected, r.Lyapunov, 1e-7);
     }
-
-    [Fact]
-    public void BatchMeansStandardErrorMatchesIndependentSamples()
-    {
-        // i.i.d. N(0,1) samples: SE ≈ 1/√n. With 20 batches the SE estimate has relative sd ≈ 1/√(2·19) ≈ 0.16;
-        // the band [0.5, 1.5]·(1/√n) is about ±3 sd.
-        var rng = ChaosDescent.Numerics.Xoshiro256.ForStream(77, 0);
-        var x = Enumerable.Range(0, 20000).Select(_ => rng.NextGaussian()).ToArray();
-        var (mean, se) = Trainer.BatchMeans(x, 20);
-        double expected = 1 / Math.Sqrt(x.Length);
-        Assert.InRange(se, 0.5 * expected, 1.5 * expected);
-        Assert.InRange(mean, -4 * expected, 4 * expected);
-    }
 }

@@ -143,13 +143,13 @@ public static class LandscapePlots
     }
 
     /// <summary>Running estimate of λ1 with the rank-one prediction.</summary>
-    public static string LyapunovRunning(IReadOnlyList<(string Label, LyapunovSpectrum Spectrum, double Predicted)> runs, string title, string directory, string name)
+    public static string LyapunovRunning(IReadOnlyList<(string Label, IReadOnlyList<(long Step, double Value)> Running, double Predicted)> runs, string title, string directory, string name)
     {
         var fig = new PlotFigure(title, "step", "running estimate of lambda_1");
         int i = 0;
-        foreach (var (label, s, pred) in runs)
+        foreach (var (label, running, pred) in runs)
         {
-            fig.Line(s.RunningLargest.Select(p => (double)p.Step).ToArray(), s.RunningLargest.Select(p => p.Value).ToArray(), label, PlotFigure.ColorAt(i));
+            fig.Line(running.Select(p => (double)p.Step).ToArray(), running.Select(p => p.Value).ToArray(), label, PlotFigure.ColorAt(i));
             fig.HLine(pred, $"{label}: rank-one estimate {pred:F3}", PlotFigure.ColorAt(i));
             i++;
         }

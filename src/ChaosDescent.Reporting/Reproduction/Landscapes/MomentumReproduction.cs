@@ -9,7 +9,7 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// D.4, Figs. 18–19: deterministic heavy ball (γ = 0.9) and NAG-SC (μ = 1) on x²/2 + ε sin(x/ε), η = 0.01,
 /// ε = 1e-4. Their long-run laws are compared with the stationary law of the momentum recursions driven by i.i.d. ζ
 /// (<see cref="LinearMomentumTheory"/>: exact second moments for quadratic f0), and their Lyapunov spectra (from the
-/// 2×2 Jacobians with QR re-orthonormalization) with the rank-one estimate E ln|tr J| and the identity
+/// 2×2 Jacobians with QR re-orthonormalization, <see cref="ChaosDescent.Analyses.Chaos.LyapunovEstimator"/>) with the rank-one estimate E ln|tr J| and the identity
 /// λ1 + λ2 = mean ln|det J|.
 /// </summary>
 public sealed class MomentumReproduction : IReproduction
@@ -50,9 +50,9 @@ public sealed class MomentumReproduction : IReproduction
             result.Figures.Add(new FigureRef(methods[i].Fig, $"{(i == 0 ? "Fig. 18" : "Fig. 19")}: the law of x under deterministic {name} on x^2/2 + eps sin(x/eps) (ensemble at the last step and one orbit's time average) against N(0, V) with V the stationary variance of the {a.Request.Map.Name} recursion driven by i.i.d. zeta (linear theory, exact for quadratic f0)."));
             Checks(result, a, context.Quick);
         }
-        LandscapePlots.LyapunovRunning(analyses.Select(a => (a.Request.Map.Name, a.Lyapunov, a.PredictedLargest)).ToList(),
+        LandscapePlots.LyapunovRunning(analyses.Select(a => (a.Request.Map.Name, a.RunningLargest, a.PredictedLargest)).ToList(),
             $"largest Lyapunov exponent, x^2/2 + eps sin(x/eps), eta = {eta}, eps = {eps}", context.FigureDirectory, "fig18-19-lyapunov");
-        result.Figures.Add(new FigureRef("fig18-19-lyapunov", "Running estimate of the largest Lyapunov exponent of the 2-D momentum maps (tangent vectors pushed by the 2x2 Jacobian and re-orthonormalized each step); dashed: the rank-one estimate E ln|tr J| over a uniform micro phase."));
+        result.Figures.Add(new FigureRef("fig18-19-lyapunov", "Running estimate of the largest Lyapunov exponent of the 2-D momentum maps (tangent vectors pushed by the 2x2 Jacobian and re-orthonormalized each step; cumulative mean at the end of each batch); dashed: the rank-one estimate E ln|tr J| over a uniform micro phase."));
         var hb = analyses[0];
         var nag = analyses[1];
         result.Checks.Add(Check.True("nag-narrower", "NAG-SC's stationary variance is smaller than heavy ball's (D.4: 'smaller variance')",
@@ -61,9 +61,9 @@ public sealed class MomentumReproduction : IReproduction
         result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "fig18-19.csv"),
             "method_index,ensemble_variance,orbit_variance,theory_variance,effective_eta,ks_ensemble,lambda1,lambda2,lambda1_se,lambda1_rank_one,mean_log_det",
             analyses.Select((a, i) => new[] { i, a.EnsembleMoments.Variance, a.Orbit.Moments[0].Variance, a.Theory.PositionVariance, a.Theory.EffectiveLearningRate,
-                a.EnsembleVsTheory.KolmogorovSmirnov, a.Lyapunov.Exponents[0], a.Lyapunov.Exponents[1], a.Lyapunov.LargestStandardError, a.PredictedLargest, a.MeanLogDet }))));
+                a.EnsembleVsTheory.KolmogorovSmirnov, a.Lyapunov.Lambda, a.Lyapunov.Spectrum![1], a.Lyapunov.StdErr, a.PredictedLargest, a.MeanLogDet }))));
         result.Notes.Add($"Linear theory (what the momentum laws are compared against): with -f1' replaced by i.i.d. zeta of variance sigma^2 = 1/2, heavy ball is the AR(2) x' = (1 + gamma - eta)x - gamma x_prev + eta zeta with stationary Var x = (1 + gamma) eta sigma^2 / ((1 - gamma)(2(1 + gamma) - eta)) = {hb.Theory.PositionVariance:G5}, i.e. GD's law at the effective learning rate {hb.Theory.EffectiveLearningRate:G4} (about eta/(1 - gamma)); NAG-SC's recursion gives {nag.Theory.PositionVariance:G5} (effective eta {nag.Theory.EffectiveLearningRate:G4}); plain GD gives {gdVar:G4}. Measured ensemble variances: heavy ball {hb.EnsembleMoments.Variance:G5}, NAG-SC {nag.EnsembleMoments.Variance:G5}.");
-        result.Notes.Add($"Lyapunov spectra: heavy ball ({hb.Lyapunov.Exponents[0]:F4}, {hb.Lyapunov.Exponents[1]:F4}), NAG-SC ({nag.Lyapunov.Exponents[0]:F4}, {nag.Lyapunov.Exponents[1]:F4}). Rank-one estimate of lambda1: for |eta f1''| = O(eta/eps) = 100 >> 1 the Jacobian is nearly rank one, so lambda1 ~ E ln|tr J| with tr J = 1 + gamma - eta f'' (heavy ball) and (1 + c)(1 - eta f'') (NAG-SC): {hb.PredictedLargest:F4} and {nag.PredictedLargest:F4}, the momentum analogue of Thm. 9's m + ln(eta/eps) = {Math.Log(eta / eps) - Math.Log(2):F4}.");
+        result.Notes.Add($"Lyapunov spectra: heavy ball ({hb.Lyapunov.Spectrum![0]:F4}, {hb.Lyapunov.Spectrum![1]:F4}), NAG-SC ({nag.Lyapunov.Spectrum![0]:F4}, {nag.Lyapunov.Spectrum![1]:F4}). Rank-one estimate of lambda1: for |eta f1''| = O(eta/eps) = 100 >> 1 the Jacobian is nearly rank one, so lambda1 ~ E ln|tr J| with tr J = 1 + gamma - eta f'' (heavy ball) and (1 + c)(1 - eta f'') (NAG-SC): {hb.PredictedLargest:F4} and {nag.PredictedLargest:F4}, the momentum analogue of Thm. 9's m + ln(eta/eps) = {Math.Log(eta / eps) - Math.Log(2):F4}.");
         return result;
     }
 
@@ -79,12 +79,12 @@ public sealed class MomentumReproduction : IReproduction
         result.Checks.Add(Check.Near($"{m}-orbit-variance", $"{m}: one orbit's time-averaged variance vs the linear theory",
             v, a.Orbit.Moments[0].Variance, quick ? 0.1 * v : 0.03 * v, "a single orbit: ergodicity of the deterministic map"));
         result.Checks.Add(Check.Near($"{m}-lambda1", $"{m}: largest Lyapunov exponent vs the rank-one estimate E ln|tr J|",
-            a.PredictedLargest, a.Lyapunov.Largest, 4 * a.Lyapunov.LargestStandardError + 0.02, $"s.e. {a.Lyapunov.LargestStandardError:G2} from 20 batch means; 0.02 for O(eps/eta) corrections"));
+            a.PredictedLargest, a.Lyapunov.Lambda, 4 * a.Lyapunov.StdErr + 0.02, $"s.e. {a.Lyapunov.StdErr:G2} from {a.Lyapunov.BatchesPerOrbit} batch means; 0.02 for O(eps/eta) corrections"));
         result.Checks.Add(Check.Near($"{m}-lyapunov-sum", $"{m}: lambda1 + lambda2 vs the orbit mean of ln|det J| (QR identity)",
-            a.MeanLogDet, a.Lyapunov.Sum, 1e-8 * Math.Max(1, Math.Abs(a.MeanLogDet))));
+            a.MeanLogDet, a.Lyapunov.Spectrum!.Sum(), 1e-8 * Math.Max(1, Math.Abs(a.MeanLogDet))));
         if (a.Request.Map is HeavyBallMap hb)
             result.Checks.Add(Check.Near("heavyball-det", "heavy ball: mean ln|det J| = ln gamma exactly (det J = gamma at every state)",
                 Math.Log(hb.Momentum), a.MeanLogDet, 1e-10));
-        result.Checks.Add(Check.AtLeast($"{m}-chaotic", $"{m}: largest Lyapunov exponent is positive (chaos)", 0, a.Lyapunov.Largest));
+        result.Checks.Add(Check.AtLeast($"{m}-chaotic", $"{m}: largest Lyapunov exponent is positive (chaos)", 0, a.Lyapunov.Lambda));
     }
 }

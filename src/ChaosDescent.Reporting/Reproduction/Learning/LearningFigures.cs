@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChaosDescent.Analyses;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Plots;
@@ -105,13 +106,8 @@ public static class LearningFigures
             fig.VLine(lo, $"{(label is null ? "" : label + ": ")}all at {lo.ToString("G6", Ci)}", color, dashed: false);
             return;
         }
-        var edges = new double[bins + 1];
-        for (int b = 0; b <= bins; b++) edges[b] = lo + (hi - lo) * b / bins;
-        var h = new double[bins];
-        foreach (var v in values) h[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
-        double width = (hi - lo) / bins;
-        for (int b = 0; b < bins; b++) h[b] /= values.Length * width;
-        fig.Bars(edges, h, label, color);
+        var h = Histogram1D.Of(values, lo, hi, bins); // [lo, hi] is the sample's range: every value lands in a bin
+        fig.Bars(h.Edges(), h.Density(), label, color);
     }
 
     /// <summary>Late-window loss mean (± one std) against log₁₀ η, with the transition marked.</summary>

@@ -1,3 +1,4 @@
+using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 
@@ -151,8 +152,7 @@ public static class AttractorProbe
                 }
             }
         }
-        var (lam, se) = chunkMeans.Count >= 2 ? MConstant.MeanAndStandardError(chunkMeans)
-            : chunkMeans.Count == 1 ? (chunkMeans[0], double.NaN) : (double.NaN, double.NaN);
+        var (lam, se) = BatchMeans.MeanAndStandardError(chunkMeans); // one chunk: SE NaN; none: λ NaN
         if (lam < 0)
         {
             double tol = s.Tolerance ?? 1e-9 * scale + 1e-12 * (1 + maxAbs);
@@ -295,15 +295,7 @@ public static class AttractorProbe
         }
         if (!converged) return 0;
         polished = x;
-        for (int r = 1; r <= p; r++)
-        {
-            if (p % r != 0) continue;
-            Compose(map, x, r, y, tmp, jac, mono, scratch, ref rng);
-            double e = 0;
-            for (int c = 0; c < n; c++) e = Math.Max(e, Math.Abs(y[c] - x[c]));
-            if (e <= 10 * tol) return r;
-        }
-        return 0;
+        return ReturnPeriod(map, x, p, p, tol, y, tmp, jac, mono, scratch, ref rng);
     }
 
     /// <summary>
@@ -372,16 +364,25 @@ public static class AttractorProbe
         Compose(map, x, p, y, mono, jac, tmp, scratch, ref rng);
         if (!(SmallMatrix.SpectralRadius(mono, n) < 1)) return false;
         // least period: x must not already return after a proper divisor of p
-        for (int r = 1; r < p; r++)
-        {
-            if (p % r != 0) continue;
-            Compose(map, x, r, y, tmp, jac, mono, scratch, ref rng);
-            double e = 0;
-            for (int c = 0; c < n; c++) e = Math.Max(e, Math.Abs(y[c] - x[c]));
-            if (e <= 10 * tol) return false;
-        }
+        if (ReturnPeriod(map, x, p, p - 1, tol, y, tmp, jac, mono, scratch, ref rng) != 0) return false;
         cycle = x;
         return true;
+    }
+
+    /// <summary>The least divisor r ≤ <paramref name="maxR"/> of p with |φ^r(x) − x|∞ ≤ 10·tol, or 0 (y, mono, jac, tmp are work arrays).</summary>
+    private static int ReturnPeriod(OptimizerMap map, double[] x, int p, int maxR, double tol, double[] y, double[] mono, double[] jac, double[] tmp,
+        double[] scratch, ref Xoshiro256 rng)
+    {
+        int n = x.Length;
+        for (int r = 1; r <= maxR; r++)
+        {
+            if (p % r != 0) continue;
+            Compose(map, x, r, y, mono, jac, tmp, scratch, ref rng);
+            double e = 0;
+            for (int c = 0; c < n; c++) e = Math.Max(e, Math.Abs(y[c] - x[c]));
+            if (e <= 10 * tol) return r;
+        }
+        return 0;
     }
 
     /// <summary>y = φ^p(x) and mono = D φ^p(x).</summary>

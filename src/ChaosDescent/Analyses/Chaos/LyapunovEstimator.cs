@@ -1,3 +1,4 @@
+using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Runners;
@@ -56,6 +57,11 @@ public sealed class LyapunovResult
 
     /// <summary>λ of each orbit that did not diverge.</summary>
     public required double[] PerOrbit { get; init; }
+
+    /// <summary>The batch means of λ (the estimate over each batch of <see cref="StepsPerOrbit"/>/<see cref="BatchesPerOrbit"/>
+    /// steps), in time order, for each orbit that did not diverge (same order as <see cref="PerOrbit"/>): the cumulative
+    /// mean of one row is the running estimate of λ along that orbit.</summary>
+    public required double[][] BatchMeansPerOrbit { get; init; }
 
     public required int Orbits { get; init; }
     public required int DivergedOrbits { get; init; }
@@ -277,6 +283,7 @@ public static class LyapunovEstimator
         var normMeans = new List<double>();
         var specMeans = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
         var perOrbit = new List<double>();
+        var perOrbitBatches = new List<double[]>();
         int diverged = 0;
         long? first = null;
         foreach (var p in parts)
@@ -289,25 +296,28 @@ public static class LyapunovEstimator
                     continue;
                 }
                 double sum = 0;
+                var own = new double[batches];
                 for (int b = 0; b < batches; b++)
                 {
-                    batchMeans.Add(p.Batch[i * batches + b] / batchLen);
+                    own[b] = p.Batch[i * batches + b] / batchLen;
+                    batchMeans.Add(own[b]);
                     normMeans.Add(p.NormBatch[i * batches + b] / batchLen);
                     sum += p.Batch[i * batches + b];
                     if (p.SpectrumBatch is { } sb)
                         for (int k = 0; k < n; k++) specMeans[k].Add(sb[(i * n + k) * batches + b] / batchLen);
                 }
                 perOrbit.Add(sum / (batchLen * batches));
+                perOrbitBatches.Add(own);
             }
-        var (lam, se) = batchMeans.Count >= 2 ? MConstant.MeanAndStandardError(batchMeans) : (double.NaN, double.NaN);
-        var (nl, nse) = normMeans.Count >= 2 ? MConstant.MeanAndStandardError(normMeans) : (double.NaN, double.NaN);
+        var (lam, se) = BatchMeans.MeanAndStandardError(batchMeans);
+        var (nl, nse) = BatchMeans.MeanAndStandardError(normMeans);
         double[]? spec = null, specSe = null;
         if (s.Spectrum)
         {
             spec = new double[n];
             specSe = new double[n];
             for (int k = 0; k < n; k++)
-                (spec[k], specSe[k]) = specMeans[k].Count >= 2 ? MConstant.MeanAndStandardError(specMeans[k]) : (double.NaN, double.NaN);
+                (spec[k], specSe[k]) = BatchMeans.MeanAndStandardError(specMeans[k]);
         }
         return new LyapunovResult
         {
@@ -318,6 +328,7 @@ public static class LyapunovEstimator
             Spectrum = spec,
             SpectrumStdErr = specSe,
             PerOrbit = perOrbit.ToArray(),
+            BatchMeansPerOrbit = perOrbitBatches.ToArray(),
             Orbits = s.Orbits,
             DivergedOrbits = diverged,
             FirstDivergenceStep = first,

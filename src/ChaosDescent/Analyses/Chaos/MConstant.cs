@@ -1,3 +1,4 @@
+using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 
@@ -174,7 +175,7 @@ public static class MConstant
             innerError[r] = err;
             evals[r] = ev;
         });
-        var (mean, se) = MeanAndStandardError(estimates);
+        var (mean, se) = BatchMeans.MeanAndStandardError(estimates);
         return new MConstantResult(mean, se + innerError.Max(), "fibers+shifted-lattice",
             $"quasi-periodic: Gauss-Legendre on each fiber of the first phase (graded at the zeros), randomly shifted rank-1 lattice of {lattice.Count} points over the other {outerDim} phase(s), {o.Shifts} shifts; error = one standard error over the shifts + the largest fiber quadrature error",
             perCoordinate, evals.Sum());
@@ -210,18 +211,12 @@ public static class MConstant
             }
             estimates[r] = sum / lattice.Count;
         });
-        var (mean, se) = MeanAndStandardError(estimates);
+        var (mean, se) = BatchMeans.MeanAndStandardError(estimates);
         return new MConstantResult(mean, se, "shifted-lattice",
             $"torus average of ln||eps Hess f1||_2 (largest |eigenvalue|) over a randomly shifted {lattice.Name} lattice of {lattice.Count} points, {o.Shifts} shifts; error = one standard error over the shifts",
             perCoordinate, (long)lattice.Count * o.Shifts);
     }
 
-    internal static (double Mean, double StandardError) MeanAndStandardError(IReadOnlyList<double> xs)
-    {
-        double mean = xs.Average();
-        double ss = xs.Sum(x => (x - mean) * (x - mean));
-        return (mean, Math.Sqrt(ss / (xs.Count - 1) / xs.Count));
-    }
 }
 
 /// <summary>Rank-1 lattices on [0,1)^s for randomly shifted quasi-Monte Carlo.</summary>
