@@ -138,7 +138,7 @@ public sealed class DistributionCommand : ICliCommand
             stdout.WriteLine(isOrbit
                 ? $"one orbit, {k:N0} steps ({request.BurnIn:N0} burn-in), {result.Seconds:F2} s"
                 : $"ensemble of {request.Particles:N0} particles ({request.Initial.Describe()}), {k:N0} steps, {result.Seconds:F2} s");
-            if (result.Sigma2 is { } s2) stdout.WriteLine($"sigma^2 of zeta = {F(s2)}  ->  rescaled Gibbs exp(-2 f0/(eta sigma^2))/Z = exp(-f0/{F(m.LearningRate * s2 / 2)})/Z");
+            if (result.Sigma2 is { } s2 && result.GibbsNote is null) stdout.WriteLine($"sigma^2 of zeta = {F(s2)}  ->  rescaled Gibbs exp(-2 f0/(eta sigma^2))/Z = exp(-f0/{F(m.LearningRate * s2 / 2)})/Z");
             else stdout.WriteLine($"no rescaled Gibbs comparison: {result.GibbsNote}");
             foreach (var mc in result.Marginals)
             {
