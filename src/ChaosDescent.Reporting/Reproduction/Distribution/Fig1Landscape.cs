@@ -1,3 +1,4 @@
+using ChaosDescent.Analyses;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Reporting.Reproduction.Distribution.DistributionTools;
@@ -27,47 +28,15 @@ public sealed class Fig1Landscape : IReproduction
 
         // Fine grid: 40001 nodes over [lo, hi] resolve the fastest phase √2 x/ε to ~0.013 rad per node.
         int n = 40001;
-        var x = Linspace(lo, hi, n);
-        var fv = new double[n];
-        var f0v = new double[n];
-        var g1 = new double[n];
-        var g0 = new double[n];
-        Span<double> g = stackalloc double[1];
-        for (int i = 0; i < n; i++)
-        {
-            fv[i] = f.Value([x[i]]);
-            f0v[i] = f.Macro.Value([x[i]]);
-            micro.Gradient([x[i]], Eps, g);
-            g1[i] = g[0];
-            f.Macro.Gradient([x[i]], g);
-            g0[i] = g[0];
-        }
+        var profile = LandscapeProfile.Compute(f, lo, hi, n);
+        var (x, fv, f0v, g0, g1) = (profile.X, profile.F, profile.F0, profile.GradF0, profile.GradF1);
         context.Progress?.Report(0.4);
-
-        double maxMicro = 0, maxG1 = 0, maxG0 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            maxMicro = Math.Max(maxMicro, Math.Abs(fv[i] - f0v[i]));
-            maxG1 = Math.Max(maxG1, Math.Abs(g1[i]));
-            maxG0 = Math.Max(maxG0, Math.Abs(g0[i]));
-        }
-        // Local minima of f and of f0 on the grid (strict discrete minima).
-        var minimaF = new List<double>();
-        int minimaF0 = 0;
-        for (int i = 1; i < n - 1; i++)
-        {
-            if (fv[i] < fv[i - 1] && fv[i] < fv[i + 1]) minimaF.Add(x[i]);
-            if (f0v[i] < f0v[i - 1] && f0v[i] < f0v[i + 1]) minimaF0++;
-        }
+        double maxMicro = profile.MaxMicroHeight, maxG1 = profile.MaxGradF1, maxG0 = profile.MaxGradF0;
+        var minimaF = profile.MinimaF;
+        int minimaF0 = profile.MinimaF0.Count;
         // ζ's range bounds |∇f1,ε|: a minimum of f needs ∇f0 = −∇f1,ε, so every minimum lies where |f0'| ≤ sup|ζ|.
-        var range = micro.NoiseStatistics!.Range[0];
-        double zetaMax = Math.Max(Math.Abs(range.Min), Math.Abs(range.Max));
-        bool minimaInside = true;
-        foreach (var m in minimaF)
-        {
-            f.Macro.Gradient([m], g);
-            minimaInside &= Math.Abs(g[0]) <= zetaMax + 1e-9;
-        }
+        double zetaMax = profile.ZetaBound!.Value;
+        bool minimaInside = profile.MinimaWhereGradientsBalance!.Value;
         double sigma2 = micro.NoiseStatistics!.Sigma2 ?? double.NaN;
 
         // Figure: the whole landscape, and a zoom of width ~6 periods 2πε around x = 0.95.
