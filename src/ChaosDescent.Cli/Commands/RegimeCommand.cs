@@ -86,6 +86,9 @@ public sealed class RegimeCommand : ICliCommand
                 counts,
                 cells = res.Cells.Select(c => new { eta = c.Eta, eps = c.Eps, regime = c.Regime, period = c.Period, lambda = c.Lambda }).ToArray(),
                 seconds = res.Seconds,
+                steps_total = res.StepsTotal,
+                cell_steps_per_second = res.CellStepsPerSecond,
+                lanes = res.Lanes,
                 figure,
                 csv,
             };

@@ -25,6 +25,10 @@ public sealed record BifurcationSettings
     public bool RefineDoublings { get; init; } = true;
 
     public int Threads { get; init; }
+
+    /// <summary>Run the η grid in SIMD lanes (<see cref="LaneAttractorProbe"/>) when the map and objective allow it;
+    /// false = one orbit at a time.</summary>
+    public bool Lanes { get; init; } = true;
 }
 
 /// <summary>One η of the diagram.</summary>
@@ -87,11 +91,16 @@ public static class Bifurcation
         var etas = Enumerable.Range(0, s.Points).Select(i => s.EtaMin + (s.EtaMax - s.EtaMin) * i / (s.Points - 1)).ToArray();
         var reports = new AttractorReport[etas.Length];
         long done = 0;
-        Parallel.For(0, etas.Length, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, i =>
-        {
-            reports[i] = AttractorProbe.Run(map.WithLearningRate(etas[i]), start, s.Attractor);
-            progress?.Report(0.9 * Interlocked.Increment(ref done) / etas.Length);
-        });
+        if (s.Lanes && LaneAttractorProbe.Supports(map))
+            // the η grid in SIMD lanes (same per-orbit decisions as the one-orbit probe; see LaneAttractorProbe)
+            LaneAttractorProbe.Run(map, start[0], etas.Length, i => map.WithLearningRate(etas[i]), _ => s.Attractor.MaxSteps, s.Attractor,
+                (i, r) => reports[i] = r, s.Threads, progress, 0.9);
+        else
+            Parallel.For(0, etas.Length, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, i =>
+            {
+                reports[i] = AttractorProbe.Run(map.WithLearningRate(etas[i]), start, s.Attractor);
+                progress?.Report(0.9 * Interlocked.Increment(ref done) / etas.Length);
+            });
         var points = etas.Select((eta, i) => ToPoint(eta, reports[i], map.Dimension, s.PlotPoints)).ToArray();
 
         // doublings between consecutive detected periods; after the last period before an aperiodic stretch, the
