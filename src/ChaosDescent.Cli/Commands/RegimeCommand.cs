@@ -118,7 +118,7 @@ public sealed class RegimeCommand : ICliCommand
             if (res.M is { } m3) stdout.WriteLine($"chaos threshold (Rmk. 9): eta = exp(-m) eps = {F(Math.Exp(-m3), "F4")} eps   (m = {F(m3, "F6")})");
             stdout.WriteLine($"stability bound of {m.Name} on f0: eta = {F(res.StabilityEta, "G4")}");
             if (dims is not null)
-                foreach (var (label, fit) in new[] { ("bounded/diverging", dims.BoundedVsDiverging), ("converging/chaotic", dims.ConvergingVsChaotic) })
+                foreach (var (label, fit) in new[] { ("bounded/diverging", dims.BoundedVsDiverging), ("converging/chaotic", dims.ConvergingVsChaotic), ("regular/chaotic", dims.RegularVsChaotic) })
                     stdout.WriteLine($"boundary dimension {label}: {F(fit.Dimension, "F3")} (95% fit interval {F(fit.Lo, "F3")} .. {F(fit.Hi, "F3")}, boxes {string.Join(",", fit.BoxSizes)} cells)");
             stdout.WriteLine($"figure: {figure}");
             stdout.WriteLine($"csv: {csv}");

@@ -38,6 +38,10 @@ public sealed class BoundaryDimensionResult
     /// <summary>Converging cells against chaotic ones (local or global chaos); periodic and diverging cells belong to neither side.</summary>
     public required BoxCountingFit ConvergingVsChaotic { get; init; }
 
+    /// <summary>Regular cells (converges or periodic) against chaotic ones: the onset of chaos as one boundary (where a
+    /// periodic band separates converging from chaotic cells, the converging/chaotic boundary is only where they touch).</summary>
+    public required BoxCountingFit RegularVsChaotic { get; init; }
+
     /// <summary>Per ε band: (ε range, bounded/diverging fit, converging/chaotic fit).</summary>
     public required IReadOnlyList<BoundaryBand> Bands { get; init; }
 
@@ -95,6 +99,12 @@ public static class BoundaryDimension
             Regime.LocalChaos or Regime.GlobalChaos => -1,
             _ => 0,
         };
+        sbyte Regular(int i, int j) => r.Cells[i * cols + j].Regime switch
+        {
+            Regime.Converges or Regime.Periodic => 1,
+            Regime.LocalChaos or Regime.GlobalChaos => -1,
+            _ => 0,
+        };
         var bands = new List<BoundaryBand>();
         int nb = Math.Min(s.EpsBands, cols / (4 * s.MinBox));
         for (int b = 0; b < nb; b++)
@@ -108,6 +118,7 @@ public static class BoundaryDimension
         {
             BoundedVsDiverging = Fit(rows, cols, Bounded, s.MinBox, s.MaxBox),
             ConvergingVsChaotic = Fit(rows, cols, Chaos, s.MinBox, s.MaxBox),
+            RegularVsChaotic = Fit(rows, cols, Regular, s.MinBox, s.MaxBox),
             Bands = bands,
             EtaPoints = rows,
             EpsPoints = cols,
