@@ -4,6 +4,8 @@ using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Reproduction.ImplicitBias;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

@@ -1,5 +1,7 @@
 using ChaosDescent.Analyses;
 using ChaosDescent.Objectives;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Tests.Analyses;
 

@@ -1,5 +1,6 @@
 using ChaosDescent.Analyses;
 using ChaosDescent.Objectives;
+using ChaosDescent.Analyses.Landscapes;
 
 namespace ChaosDescent.Tests.Analyses;
 

@@ -1,5 +1,6 @@
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Objectives;
+using ChaosDescent.Numerics.Quadrature;
 
 namespace ChaosDescent.Tests.Chaos;
 

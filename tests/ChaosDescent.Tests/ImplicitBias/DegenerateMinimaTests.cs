@@ -1,6 +1,7 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Tests.ImplicitBias;
 

@@ -1,5 +1,7 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Numerics;
+using ChaosDescent.Data;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Tests.ImplicitBias;
 

@@ -1,5 +1,6 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Numerics;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Tests.ImplicitBias;
 

@@ -1,4 +1,5 @@
 using ChaosDescent.Analyses.ImplicitBias;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Tests.ImplicitBias;
 

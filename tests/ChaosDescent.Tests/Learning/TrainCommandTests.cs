@@ -78,14 +78,4 @@ public class TrainCommandTests : IDisposable
         var (c4, _, _) = Run("train", "--lr", "-1", "--no-plots", "--out", _dir.FullName);
         Assert.Equal(2, c4);
     }
-
-    [Fact]
-    public void BenchTrainReportsEpochsPerSecond()
-    {
-        var (code, stdout, stderr) = Run("bench", "train", "--epochs", "50", "--repeats", "1", "--json");
-        Assert.True(code == 0, stderr);
-        using var doc = JsonDocument.Parse(stdout);
-        Assert.True(doc.RootElement.GetProperty("epochs_per_second").GetDouble() > 0);
-        Assert.Equal(1, doc.RootElement.GetProperty("threads").GetInt32());
-    }
 }

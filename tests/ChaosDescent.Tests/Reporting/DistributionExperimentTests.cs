@@ -2,6 +2,7 @@ using ChaosDescent.Analyses;
 using ChaosDescent.Numerics;
 using ChaosDescent.Reporting.Reproduction;
 using ChaosDescent.Reporting.Reproduction.Distribution;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Tests.Reporting;
 
@@ -31,7 +32,7 @@ public sealed class DistributionExperimentTests : IDisposable
             v = rho * v + rng.NextGaussian();
             x[i] = v;
         }
-        double tau = DistributionTools.AutocorrelationTime(x, out bool converged);
+        double tau = Autocorrelation.IntegratedTime(x, out bool converged);
         double expected = (1 + rho) / (1 - rho);
         Assert.True(converged);
         Assert.InRange(tau, expected * 0.8, expected * 1.2 + 0.05);

@@ -1,5 +1,7 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Learning;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 

@@ -1,6 +1,7 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Reporting.Plots;
 using ScottPlot;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 

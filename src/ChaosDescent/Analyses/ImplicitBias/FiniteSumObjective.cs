@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 

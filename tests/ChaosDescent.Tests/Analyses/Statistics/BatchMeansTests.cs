@@ -1,5 +1,5 @@
-using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Numerics;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Tests.Analyses.Statistics;
 
