@@ -48,7 +48,7 @@ public sealed class MinimaCommand : ICliCommand
             string name = r.GetValue(data)!;
             bool builtin = DataSources.IsBuiltin(name);
             var raw = builtin
-                ? DegenerateMinima.ToLearningData(DataSources.LoadRegression(name, r.GetValue(target), r.GetValue(dataSeed)))
+                ? DataSources.LoadRegression(name, r.GetValue(target), r.GetValue(dataSeed))
                 : CsvDataLoader.Load(name, r.GetValue(target));
             if (r.GetValue(samples) is { } ns)
             {

@@ -124,7 +124,7 @@ public sealed class TrainCommand : ICliCommand
             if (string.Equals(data.Trim(), AirfoilData.Name, StringComparison.OrdinalIgnoreCase))
             {
                 raw = AirfoilData.Load();
-                if (target is not null && CsvDataLoader.ResolveColumn(AirfoilData.ColumnNames, target, "airfoil") != AirfoilData.ColumnNames.Length - 1)
+                if (target is not null && CsvTable.ResolveColumn(AirfoilData.ColumnNames, target, "airfoil") != AirfoilData.ColumnNames.Length - 1)
                     throw new UserInputException($"the built-in airfoil data have the fixed target '{AirfoilData.ColumnNames[^1]}'; --target selects a column of a CSV file");
             }
             else raw = CsvDataLoader.Load(data, target);

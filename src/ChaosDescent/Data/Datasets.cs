@@ -64,26 +64,12 @@ public sealed class ClassificationData
     }
 }
 
-/// <summary>Regression data {(x_n, y_n)}, features row-major.</summary>
-public sealed class RegressionSet
-{
-    public required string Name { get; init; }
-    public required int Count { get; init; }
-    public required int Dimension { get; init; }
-    public required double[] X { get; init; }
-    public required double[] Y { get; init; }
-    public required string[] FeatureNames { get; init; }
-    public string TargetName { get; init; } = "y";
-
-    public ReadOnlySpan<double> Row(int n) => X.AsSpan(n * Dimension, Dimension);
-}
-
 /// <summary>What a built-in data set is.</summary>
 public sealed record BuiltinDataInfo(string Name, string Kind, string Description);
 
 /// <summary>
 /// Built-in seeded synthetic data sets, usable wherever a command takes <c>--data</c>, and the loader that turns
-/// <c>--data FILE.csv --target COLUMN</c> into <see cref="ClassificationData"/> or <see cref="RegressionSet"/>.
+/// <c>--data FILE.csv --target COLUMN</c> into <see cref="ClassificationData"/> or <see cref="RegressionData"/>.
 /// A built-in is generated from its seed, so the same name and seed always give the same points.
 /// </summary>
 public static class DataSources
@@ -141,7 +127,7 @@ public static class DataSources
     }
 
     /// <summary>Loads regression data: a built-in name or a CSV file with a numeric target column.</summary>
-    public static RegressionSet LoadRegression(string data, string? target, ulong seed = DefaultSeed)
+    public static RegressionData LoadRegression(string data, string? target, ulong seed = DefaultSeed)
     {
         if (IsBuiltin(data)) return BuiltinRegression(data, seed);
         if (!data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(data))
@@ -150,16 +136,7 @@ public static class DataSources
         int t = table.ColumnIndex(target);
         var y = table.Numeric(t);
         var (x, names) = Features(table, t);
-        return new RegressionSet
-        {
-            Name = Path.GetFileName(data),
-            Count = y.Length,
-            Dimension = names.Length,
-            X = x,
-            Y = y,
-            FeatureNames = names,
-            TargetName = table.Header[t].Trim(),
-        };
+        return new RegressionData(Path.GetFileName(data), names, [table.Header[t].Trim()], x, y);
     }
 
     private static (double[] X, string[] Names) Features(CsvTable table, int target)
@@ -191,7 +168,7 @@ public static class DataSources
         };
     }
 
-    public static RegressionSet BuiltinRegression(string name, ulong seed = DefaultSeed)
+    public static RegressionData BuiltinRegression(string name, ulong seed = DefaultSeed)
     {
         var rng = Xoshiro256.ForStream(seed, StableHash(name));
         switch (name)
@@ -207,7 +184,7 @@ public static class DataSources
                         x[2 * i + 1] = 0.4 * rng.NextGaussian();
                         y[i] = 1.0 * x[2 * i] - 0.5 * x[2 * i + 1] + 0.5 * rng.NextGaussian();
                     }
-                    return new RegressionSet { Name = name, Count = n, Dimension = 2, X = x, Y = y, FeatureNames = ["x1", "x2"] };
+                    return new RegressionData(name, ["x1", "x2"], ["y"], x, y);
                 }
             case "sine6":
             case "sine12":
@@ -220,7 +197,7 @@ public static class DataSources
                         x[i] = -1.5 + 3.0 * i / (n - 1);
                         y[i] = Math.Sin(2 * x[i]);
                     }
-                    return new RegressionSet { Name = name, Count = n, Dimension = 1, X = x, Y = y, FeatureNames = ["x"] };
+                    return new RegressionData(name, ["x"], ["y"], x, y);
                 }
             default:
                 if (IsBuiltin(name)) throw new UserInputException($"'{name}' is a classification data set; this command needs regression data");

@@ -1,4 +1,3 @@
-using ChaosDescent.Analyses;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Statistics;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChaosDescent.Bench;
+using ChaosDescent.Tests.Cli;
 
 namespace ChaosDescent.Tests.Bench;
 

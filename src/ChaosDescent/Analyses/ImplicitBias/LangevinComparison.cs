@@ -242,7 +242,7 @@ public static class LangevinComparison
         var dn = new double[n * d * d];
         for (int m = 0; m < n; m++)
         {
-            var x = data.Row(m);
+            var x = data.Input(m);
             for (int i = 0; i < d; i++)
                 for (int j = 0; j < d; j++) dn[m * d * d + i * d + j] = x[i] * x[j] - h[i * d + j];
         }
