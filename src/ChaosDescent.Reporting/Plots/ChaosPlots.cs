@@ -84,7 +84,7 @@ public static class ChaosPlots
             fig.Points(lx, second, secondLabel, PlotFigure.ColorAt(2), 7);
             if (secondTheory is not null) fig.Line(lx, secondTheory, secondTheoryLabel, PlotFigure.ColorAt(3));
         }
-        LogTicks(fig.Plot.Axes.Bottom, lx.Min(), lx.Max());
+        LogAxis.Ticks(fig.Plot.Axes.Bottom, lx.Min(), lx.Max());
         // keep the legend off the data: a falling line leaves the upper right free, a rising one the lower right
         fig.Plot.Legend.Alignment = theory[^1] < theory[0] ? Alignment.UpperRight : Alignment.LowerRight;
         return fig;
@@ -129,8 +129,8 @@ public static class ChaosPlots
         }
         fig.Plot.Axes.SetLimits(x0, x1, y0, y1);
         fig.Plot.HideGrid();
-        LogTicks(fig.Plot.Axes.Bottom, x0, x1);
-        LogTicks(fig.Plot.Axes.Left, y0, y1);
+        LogAxis.Ticks(fig.Plot.Axes.Bottom, x0, x1);
+        LogAxis.Ticks(fig.Plot.Axes.Left, y0, y1);
         return fig;
     }
 
@@ -143,33 +143,6 @@ public static class ChaosPlots
         Regime.Diverges => "diverges",
         _ => r.ToString(),
     };
-
-    /// <summary>Ticks at integer powers of ten labelled 1e-k.</summary>
-    private static void LogTicks(IAxis axis, double lo, double hi)
-    {
-        var pos = new List<double>();
-        var lab = new List<string>();
-        for (int k = (int)Math.Ceiling(lo - 1e-9); k <= (int)Math.Floor(hi + 1e-9); k++)
-        {
-            pos.Add(k);
-            lab.Add(k == 0 ? "1" : $"1e{k}");
-        }
-        if (pos.Count < 2)
-        {
-            // less than two decades: 1-2-5 values inside the range
-            pos.Clear();
-            lab.Clear();
-            for (int k = (int)Math.Floor(lo) - 1; k <= (int)Math.Ceiling(hi); k++)
-                foreach (var c in new[] { 1.0, 2.0, 5.0 })
-                {
-                    double v = Math.Log10(c) + k;
-                    if (v < lo - 1e-9 || v > hi + 1e-9) continue;
-                    pos.Add(v);
-                    lab.Add((c * Math.Pow(10, k)).ToString("G3", Inv));
-                }
-        }
-        axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(pos.ToArray(), lab.ToArray());
-    }
 
     // ---- CSV -----------------------------------------------------------------------------------------------
 

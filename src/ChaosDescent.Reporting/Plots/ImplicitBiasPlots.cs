@@ -14,38 +14,6 @@ public static class ImplicitBiasPlots
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>
-    /// Log-scale ticks for an axis whose data are log10 values in [lo, hi]: labels at the powers of ten, and also at
-    /// 2× and 5× when the range spans fewer than two decades; unlabelled minor ticks at 2..9 × 10^k.
-    /// </summary>
-    public static void LogTicks(IAxis axis, double lo, double hi)
-    {
-        var gen = new ScottPlot.TickGenerators.NumericManual();
-        double span = hi - lo;
-        bool dense = span < 2;
-        // Over many decades, label every 2nd/5th/10th power and keep minor ticks only at the others.
-        int every = span <= 8 ? 1 : span <= 16 ? 2 : span <= 40 ? 5 : 10;
-        for (int k = (int)Math.Floor(lo) - 1; k <= (int)Math.Ceiling(hi) + 1; k++)
-            for (int m = 1; m <= 9; m++)
-            {
-                double v = k + Math.Log10(m);
-                if (v < lo - 1e-9 || v > hi + 1e-9) continue;
-                if ((m == 1 && ((k % every) + every) % every == 0) || (dense && m is 2 or 5)) gen.AddMajor(v, Label(k, m));
-                else if (every == 1 || m == 1) gen.AddMinor(v);
-            }
-        axis.TickGenerator = gen;
-    }
-
-    private static string Label(int k, int m) =>
-        k is >= -3 and <= 3 ? (m * Math.Pow(10, k)).ToString("0.####", Inv) : (m == 1 ? "" : m + "·") + "1e" + k.ToString(Inv);
-
-    /// <summary>Sets log ticks from the plotted log10 data range.</summary>
-    public static void LogTicks(IAxis axis, IEnumerable<double> log10Values)
-    {
-        var v = log10Values.Where(double.IsFinite).ToArray();
-        if (v.Length > 0) LogTicks(axis, v.Min(), v.Max());
-    }
-
     /// <summary>The plot corner with the fewest of the given points (for the legend).</summary>
     public static Alignment EmptiestCorner(double[] xs, double[] ys, double lo0, double hi0, double lo1, double hi1)
     {
@@ -107,8 +75,8 @@ public static class ImplicitBiasPlots
             var lx = idx.Select(i => Math.Log10(r.Trace.Steps[i])).ToArray();
             var ly = idx.Select(i => Math.Log10(r.Angle[i])).ToArray();
             fig.Line(lx, ly, "∠(w(t), ŵ)");
-            LogTicks(fig.Plot.Axes.Bottom, lx);
-            LogTicks(fig.Plot.Axes.Left, ly);
+            LogAxis.Ticks(fig.Plot.Axes.Bottom, lx);
+            LogAxis.Ticks(fig.Plot.Axes.Left, ly);
             fig.Save(directory, prefix + "-angle");
             figs.Add(new FigureRef(prefix + "-angle", $"Angle between the GD iterate w(t) and the max-margin direction ŵ, log–log axes. Thm. 3 of Soudry et al.: it tends to 0, slowly (like log log t / log t when ρ(t) drifts, 1/log t when ρ(t) converges). At T = {r.Trace.Steps[^1]:N0}: {F(r.FinalAngle)} rad."));
         }
@@ -143,7 +111,7 @@ public static class ImplicitBiasPlots
             }).ToArray(), "ŵᵀρ(t)/‖ŵ‖");
             double c = MaxMarginAnalysis.AsymptoticOffset(r.Svm, r.Trace.LearningRate, r.Data.Count);
             fig.HLine(c, $"predicted limit c = Σα ln(η/(Nα))/‖ŵ‖ = {F(c)}", Colors.Black);
-            LogTicks(fig.Plot.Axes.Bottom, lx);
+            LogAxis.Ticks(fig.Plot.Axes.Bottom, lx);
             fig.Plot.Legend.Alignment = Alignment.UpperLeft;
             fig.Save(directory, prefix + "-residual");
             figs.Add(new FigureRef(prefix + "-residual", $"The residual ρ(t) = w(t) − ŵ ln t (Thm. 3: bounded for almost every data set) and its component along ŵ, which tends to c = ŵᵀw̃/‖ŵ‖ = {F(c)} fixed by the SVM dual variables (support-vector condition (η/N) exp(−y_n x_nᵀw̃) = α_n)."));
@@ -218,7 +186,7 @@ public static class ImplicitBiasPlots
             fig.Line(lx, idx.Select(i => tr.SpectralNormalizedMargin[i]).ToArray(), "… / (‖W1‖₂ ‖W2‖)", dashed: true);
             fig.HLine(0);
             if (tr.FirstFullAccuracyStep > 0) fig.VLine(Math.Log10(tr.FirstFullAccuracyStep), "100% accuracy");
-            LogTicks(fig.Plot.Axes.Bottom, lx);
+            LogAxis.Ticks(fig.Plot.Axes.Bottom, lx);
             fig.Plot.Legend.Alignment = Alignment.LowerRight;
             fig.Save(directory, prefix + "-margin");
             figs.Add(new FigureRef(prefix + "-margin", $"Normalized margin min_n y_n f(x_n)/(‖W1‖‖W2‖) along training (log t axis): negative while points are misclassified, then it rises and settles (final {F(tr.NormalizedMargin[^1])}) while the unnormalized margin keeps growing like ln t."));

@@ -35,7 +35,7 @@ public static class MinimaPlots
                 fig.HLine(Math.Log10(tau), $"near-zero threshold (max over runs) {tau:G2}", Colors.Black);
                 fig.VLine(r.Params - r.Samples + 0.5, $"M − N = {r.Params - r.Samples}", Colors.Gray);
             }
-            ImplicitBiasPlots.LogTicks(fig.Plot.Axes.Left, all);
+            LogAxis.Ticks(fig.Plot.Axes.Left, all);
             fig.Plot.Legend.Alignment = Alignment.UpperLeft;
             fig.Save(directory, prefix + "-spectrum");
             figs.Add(new FigureRef(prefix + "-spectrum", $"Absolute eigenvalues of ∇²L (M = {r.Params} HVPs, symmetric eigensolver) at the polished minima. The first {r.Params - r.Samples} = M − N sit at rounding level, below the threshold ‖H − G‖₂ + 100Mελ_max; the remaining ≤ N are the nonzero eigenvalues of the Gauss–Newton matrix (2/N)JᵀJ."));
@@ -52,8 +52,8 @@ public static class MinimaPlots
                 fig.Line(lx, ly, $"{m.Method} (η = {m.LearningRate:G3})", PlotFigure.ColorAt(c++));
                 ax.AddRange(lx); ay.AddRange(ly);
             }
-            ImplicitBiasPlots.LogTicks(fig.Plot.Axes.Bottom, ax);
-            ImplicitBiasPlots.LogTicks(fig.Plot.Axes.Left, ay);
+            LogAxis.Ticks(fig.Plot.Axes.Bottom, ax);
+            LogAxis.Ticks(fig.Plot.Axes.Left, ay);
             fig.Plot.Legend.Alignment = Alignment.LowerLeft;
             fig.Save(directory, prefix + "-loss");
             figs.Add(new FigureRef(prefix + "-loss", "Training loss along the three runs from the same initialization (log–log); the spectrum is taken after Levenberg–Marquardt polishing to rounding-level loss."));
@@ -71,7 +71,7 @@ public static class MinimaPlots
                 ax.AddRange(lx);
                 c++;
             }
-            ImplicitBiasPlots.LogTicks(fig.Plot.Axes.Bottom, ax);
+            LogAxis.Ticks(fig.Plot.Axes.Bottom, ax);
             fig.Plot.Legend.Alignment = Alignment.UpperLeft;
             fig.Save(directory, prefix + "-sharpness");
             figs.Add(new FigureRef(prefix + "-sharpness", "λ_max of the Hessian along training (Lanczos on exact HVPs), with the GD stability limits 2/η. Large-LR GD is held at 2/η (edge of stability) and ends in a flatter minimum."));
