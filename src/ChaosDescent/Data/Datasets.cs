@@ -96,9 +96,7 @@ public static class DataSources
     public static ClassificationData LoadClassification(string data, string? target, ulong seed = DefaultSeed)
     {
         if (IsBuiltin(data)) return BuiltinClassification(data, seed);
-        if (!data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(data))
-            throw new UserInputException($"unknown data set '{data}': give a CSV file or one of {BuiltinList}");
-        var table = CsvTable.Read(data);
+        var table = ReadFile(data);
         int t = table.ColumnIndex(target);
         var labels = table.Rows.Select(r => r[t]).ToArray();
         var distinct = labels.Distinct(StringComparer.Ordinal).ToList();
@@ -130,13 +128,18 @@ public static class DataSources
     public static RegressionData LoadRegression(string data, string? target, ulong seed = DefaultSeed)
     {
         if (IsBuiltin(data)) return BuiltinRegression(data, seed);
-        if (!data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(data))
-            throw new UserInputException($"unknown data set '{data}': give a CSV file or one of {BuiltinList}");
-        var table = CsvTable.Read(data);
+        var table = ReadFile(data);
         int t = table.ColumnIndex(target);
         var y = table.Numeric(t);
         var (x, names) = Features(table, t);
         return new RegressionData(Path.GetFileName(data), names, [table.Header[t].Trim()], x, y);
+    }
+
+    private static CsvTable ReadFile(string data)
+    {
+        if (!data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !File.Exists(data))
+            throw new UserInputException($"unknown data set '{data}': give a CSV file or one of {BuiltinList}");
+        return CsvTable.Read(data);
     }
 
     private static (double[] X, string[] Names) Features(CsvTable table, int target)
