@@ -1,4 +1,4 @@
-using ChaosDescent.Analyses.Statistics;
+using ChaosDescent.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 
