@@ -82,6 +82,7 @@ public sealed class SnapshotObserver(IReadOnlyList<int> steps) : IEnsembleObserv
 {
     private readonly int[] _steps = steps.Distinct().OrderBy(s => s).ToArray();
     private double[][] _positions = [];
+    private int[] _next = []; // per block: index of the next snapshot step (blocks see steps in order)
     private int _n, _d;
 
     /// <summary>The steps recorded, ascending.</summary>
@@ -92,12 +93,14 @@ public sealed class SnapshotObserver(IReadOnlyList<int> steps) : IEnsembleObserv
         _n = layout.Particles;
         _d = layout.Dimension;
         _positions = _steps.Select(_ => new double[(long)_n * _d]).ToArray();
+        _next = new int[layout.Blocks];
     }
 
     public void Observe(in EnsembleBlockView block)
     {
-        int index = Array.BinarySearch(_steps, block.Step);
-        if (index < 0) return;
+        ref int next = ref _next[block.Block];
+        if (next >= _steps.Length || _steps[next] != block.Step) return;
+        int index = next++;
         for (int c = 0; c < _d; c++)
             block.Coordinate(c).CopyTo(_positions[index].AsSpan(c * _n + block.Start, block.Count));
     }

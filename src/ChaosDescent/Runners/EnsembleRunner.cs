@@ -137,6 +137,9 @@ public static class EnsembleRunner
         settings.Validate(d, sb);
         var snapshotObserver = new SnapshotObserver(settings.SnapshotSteps ?? [k]);
         IEnsembleObserver[] all = snapshotObserver.Steps.Count > 0 ? [snapshotObserver, .. observers] : [.. observers];
+        // With snapshots only, blocks are handed over at the snapshot steps alone (the hot loop stays as bare as the map).
+        bool everyStep = observers.Count > 0;
+        var snapSteps = snapshotObserver.Steps.ToArray();
         var divergedAt = new int[n];
         int blocks = (n + bs - 1) / bs;
         var layout = new EnsembleLayout(n, d, sb, k, bs, blocks);
@@ -161,8 +164,12 @@ public static class EnsembleRunner
                 settings.Initial.Sample(ref rng, state, count, d);
                 map.Initialize(state, count);
                 var div = divergedAt.AsSpan(start, count);
-                int knownFails = 0;
-                Notify(all, new EnsembleBlockView(b, start, count, d, 0, state, div));
+                int knownFails = 0, nextSnapshot = 0;
+                if (everyStep || (snapSteps.Length > 0 && snapSteps[0] == 0))
+                {
+                    Notify(all, new EnsembleBlockView(b, start, count, d, 0, state, div));
+                    if (snapSteps.Length > 0 && snapSteps[0] == 0) nextSnapshot++;
+                }
                 const int reportEvery = 64;
                 for (int step = 1; step <= k; step++)
                 {
@@ -173,7 +180,9 @@ public static class EnsembleRunner
                         DivergenceGuard.Mark(state, count, d, sb, settings.DivergenceBound, step, div);
                         knownFails = DivergenceGuard.CountFailing(state[..(d * count)], settings.DivergenceBound);
                     }
-                    Notify(all, new EnsembleBlockView(b, start, count, d, step, state, div));
+                    bool snapshotStep = nextSnapshot < snapSteps.Length && snapSteps[nextSnapshot] == step;
+                    if (snapshotStep) nextSnapshot++;
+                    if (everyStep || snapshotStep) Notify(all, new EnsembleBlockView(b, start, count, d, step, state, div));
                     if (step % reportEvery == 0 || step == k) Report((long)count * (step % reportEvery == 0 ? reportEvery : step % reportEvery));
                 }
                 if (k == 0) Report(count);
