@@ -1,4 +1,4 @@
-using ChaosDescent.Analyses;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Runners;
 

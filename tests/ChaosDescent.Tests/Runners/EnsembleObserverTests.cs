@@ -1,4 +1,4 @@
-using ChaosDescent.Analyses;
+using ChaosDescent.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
