@@ -1,5 +1,5 @@
-using ChaosDescent.Analyses.Landscapes.Wells;
 using ChaosDescent.Maps;
+using ChaosDescent.Numerics.Roots;
 using ChaosDescent.Objectives;
 
 namespace ChaosDescent.Analyses.Chaos;
@@ -176,16 +176,7 @@ public static class TopologicalEntropy
             double t = 1 - Math.Pow(1 - (double)i / points, 2); // denser near 1, where small entropies live
             double v = g(t);
             if (strict ? v < 0 : v <= 0)
-            {
-                double lo = prev, hi = t;
-                for (int it = 0; it < 100 && hi - lo > 1e-16; it++)
-                {
-                    double mid = 0.5 * (lo + hi), gm = g(mid);
-                    if (strict ? gm < 0 : gm <= 0) hi = mid;
-                    else lo = mid;
-                }
-                return hi;
-            }
+                return Bisection.Boundary(x => !(strict ? g(x) < 0 : g(x) <= 0), prev, t);
             prev = t;
         }
         return null;
@@ -330,28 +321,8 @@ public static class TopologicalEntropy
             return (Objective.SecondDerivative(x + h) - Objective.SecondDerivative(x - h)) / (2 * h);
         }
 
-        public double[] TurningPoints(double lo, double hi, int points)
-        {
-            var roots = new List<double>();
-            double prevX = lo, prevS = Slope(lo);
-            for (int i = 1; i <= points; i++)
-            {
-                double x = i == points ? hi : lo + (hi - lo) * i / points, sl = Slope(x);
-                if (prevS != 0 && sl != 0 && Math.Sign(sl) != Math.Sign(prevS))
-                {
-                    var (a, b) = Landscape1D.Bisect(Slope, prevX, x);
-                    roots.Add(0.5 * (a + b));
-                }
-                else if (sl == 0 && i < points) roots.Add(x);
-                prevX = x;
-                prevS = sl == 0 ? prevS : sl;
-            }
-            // A zero that falls on a grid point is found twice (there and by the next sign change): keep one.
-            var distinct = new List<double>();
-            foreach (var r in roots.Where(r => r > lo && r < hi))
-                if (distinct.Count == 0 || r - distinct[^1] > 1e-12 * (hi - lo)) distinct.Add(r);
-            return distinct.ToArray();
-        }
+        public double[] TurningPoints(double lo, double hi, int points) =>
+            Bisection.Scan(Slope, lo, hi, points).Select(r => r.Root).Where(r => r > lo && r < hi).ToArray();
 
         public (double Lo, double Hi) Image(double lo, double hi, int points)
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ChaosDescent.Analyses.Statistics;
+using ChaosDescent.Statistics;
 using ChaosDescent.Expressions;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
@@ -141,7 +141,7 @@ public static class DeterministicSampler
         return new SampleResult(s.Method.ToString().ToLowerInvariant(), s.V, d, s.Step, gd is null ? null : eta, eps, micro,
             s.Chains, perChain, s.BurnIn, mean, variance, ess, ess.Select(e => e / Math.Max(seconds, 1e-9)).ToArray(),
             tv, w1, target is null ? null : [target.Law.Mean], target is null ? null : [target.Law.Variance], acceptance,
-            "batch means (20 batches per chain), pooled over chains", seconds);
+            s.Chains >= 2 ? "Var(x)/Var(grand mean), Var(grand mean) from the spread of the chain means" : "batch means (20 batches)", seconds);
     }
 
     /// <summary>f = (ησ²/2)·V + ε Σ_k F(x_k/ε), with σ² the ζ variance of the profile F (1/2 for sin).</summary>
@@ -246,20 +246,36 @@ public static class DeterministicSampler
                 throw new UserInputException($"the {s.Method.ToString().ToLowerInvariant()} sampler diverged by step {step} at --step {s.Step.ToString("G6", CultureInfo.InvariantCulture)}: lower the step");
     }
 
-    /// <summary>Mean, variance and the pooled batch-means ESS of chains stored one after another.</summary>
+    /// <summary>
+    /// Mean, variance and ESS of chains stored one after another. With C ≥ 2 independent chains, Var(grand mean) is
+    /// estimated by the between-chain variance of the chain means over C, which needs no assumption on the
+    /// autocorrelation time τ (batch means within a chain need batches ≫ τ, which short chains at small steps do not
+    /// have: with h = 0.01, τ ≈ 2/h = 200 steps); a single chain falls back to batch means (20 batches).
+    /// </summary>
     private static (double Mean, double Variance, double Ess) Summarize(double[] all, int chains, int perChain)
     {
         double mean = all.Average();
         double variance = 0;
         foreach (var x in all) variance += (x - mean) * (x - mean);
         variance /= all.Length - 1;
-        double varGrand = 0;
-        for (int c = 0; c < chains; c++)
+        double varGrand;
+        if (chains >= 2)
         {
-            var (_, se) = BatchMeans.OfSeries(new ArraySegment<double>(all, c * perChain, perChain), Batches);
-            varGrand += se * se;
+            double between = 0;
+            for (int c = 0; c < chains; c++)
+            {
+                double m = 0;
+                for (int t = 0; t < perChain; t++) m += all[c * perChain + t];
+                m /= perChain;
+                between += (m - mean) * (m - mean);
+            }
+            varGrand = between / (chains - 1) / chains;
         }
-        varGrand /= (double)chains * chains;
+        else
+        {
+            var (_, se) = BatchMeans.OfSeries(all, Batches);
+            varGrand = se * se;
+        }
         double ess = varGrand > 0 ? Math.Min(all.Length, variance / varGrand) : all.Length;
         return (mean, variance, ess);
     }
