@@ -83,7 +83,7 @@ public static class AttractorProbe
         if (start.Length != d) throw new UserInputException($"start has {start.Length} coordinates, the objective has {d}");
         if (s.Window < 16 || s.MaxPeriod < 1 || s.MaxPeriod >= s.Window || s.MinTransient < 0 || s.MaxSteps < s.MinTransient + s.Window)
             throw new UserInputException("attractor settings: need window ≥ 16, 1 ≤ max period < window, max steps ≥ transient + window");
-        double scale = map.Objective.Micro is null ? 1.0 : map.Objective.Epsilon;
+        double scale = map.Multiscale.Micro is null ? 1.0 : map.Multiscale.Epsilon;
         var state = new double[n];
         start.CopyTo(state);
         map.Initialize(state, 1);

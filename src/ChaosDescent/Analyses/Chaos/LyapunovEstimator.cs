@@ -1,6 +1,7 @@
 using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
 
 namespace ChaosDescent.Analyses.Chaos;
@@ -99,6 +100,10 @@ public static class LyapunovEstimator
 {
     private const int BlockSize = 8;
 
+    /// <summary>Tangent spaces up to this dimension use the dense Jacobian (norm average and spectrum available);
+    /// larger ones (network training) propagate the tangent by Hessian-vector products only.</summary>
+    public const int DenseTangentLimit = 16;
+
     /// <summary>Catalog entry: the maximal Lyapunov exponent of a deterministic map (eq. 4; Thm. 9).</summary>
     public static readonly IAnalysis Entry = new Analysis<LyapunovSettings, LyapunovResult>(
         "lyapunov", "maximal Lyapunov exponent (and spectrum) of a deterministic map, against Thm. 9's m + ln(eta/eps)",
@@ -121,13 +126,19 @@ public static class LyapunovEstimator
         foreach (var m in maps)
             if (m.IsStochastic)
                 throw new UserInputException($"the '{m.Name}' map is random: its tangent map (and Lyapunov exponent) is not defined; use gd, heavyball or nag");
+        foreach (var m in maps)
+            if (settings.Spectrum && m.StateDimension > DenseTangentLimit)
+                throw new UserInputException($"the Lyapunov spectrum needs the dense Jacobian, limited to {DenseTangentLimit} state dimensions (the map has {m.StateDimension}); the maximal exponent works at any size");
         int batches = settings.Batches;
         long batchLen = settings.Steps / batches;
         int blocks = (settings.Orbits + BlockSize - 1) / BlockSize;
         var work = new BlockResult[maps.Count, blocks];
         long done = 0, total = (long)maps.Count * blocks;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount };
+        // Objectives with internal buffers (network losses) cannot be shared by threads; their blocks run in order
+        // (results are the same either way, blocks have their own streams).
+        bool shareable = maps.All(m => m.Objective.IsThreadSafe);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = !shareable ? 1 : settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount };
         Parallel.For(0, (int)total, options, item =>
         {
             int mi = item / blocks, b = item % blocks;
@@ -153,7 +164,7 @@ public static class LyapunovEstimator
     /// </summary>
     public static (double Value, string Note) Theory(OptimizerMap map, double m)
     {
-        double eps = map.Objective.Epsilon, eta = map.LearningRate;
+        double eps = map.Multiscale.Epsilon, eta = map.LearningRate;
         return map switch
         {
             NesterovMap nag => (m + Math.Log(eta / eps) + Math.Log(1 + nag.Coefficient),
@@ -199,8 +210,14 @@ public static class LyapunovEstimator
             SpectrumBatch = s.Spectrum ? new double[count * n * batches] : null,
         };
         // tangent vectors (maximal) and frames (spectrum), random so that no orbit starts orthogonal to the unstable direction
-        var v = new double[count * n];
-        for (int i = 0; i < count; i++) RandomUnit(ref rng, v.AsSpan(i * n, n));
+        var tangents = new TangentPropagator[count];
+        var unit = new double[n];
+        for (int i = 0; i < count; i++)
+        {
+            tangents[i] = new TangentPropagator(n, s.Seed, ((ulong)blockIndex << 8) + (ulong)i);
+            RandomUnit(ref rng, unit);
+            tangents[i].Start(unit);
+        }
         double[]? q = null;
         if (s.Spectrum)
         {
@@ -213,9 +230,9 @@ public static class LyapunovEstimator
             }
         }
         var x = new double[n];
-        var jac = new double[n * n];
-        var w = new double[n];
-        var z = new double[n * n];
+        bool dense = n <= DenseTangentLimit;
+        var jac = new double[dense ? n * n : 0];
+        var z = new double[dense ? n * n : 0];
         var rdiag = new double[n];
         bool symmetric = map.StateBlocks == 1; // GD: J = I − η∇²f is symmetric
         long totalSteps = s.BurnIn + batchLen * batches;
@@ -227,6 +244,18 @@ public static class LyapunovEstimator
             {
                 if (res.DivergedAt[i] != 0) continue;
                 for (int c = 0; c < n; c++) x[c] = state[c * count + i];
+                if (!dense)
+                {
+                    // Large tangent spaces (a network's parameters): the tangent action alone, one Hessian-vector
+                    // product per step; no dense Jacobian, so no norm average (NaN) and no spectrum.
+                    double stretch = tangents[i].Propagate(map, x, step);
+                    if (batch >= 0)
+                    {
+                        res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(stretch);
+                        res.NormBatch[i * batches + batch] = double.NaN;
+                    }
+                    continue;
+                }
                 map.Jacobian(x, jac);
                 if (n == 1)
                 {
@@ -239,12 +268,12 @@ public static class LyapunovEstimator
                     }
                     continue;
                 }
-                var vi = v.AsSpan(i * n, n);
-                SmallMatrix.Apply(jac, vi, w, n);
-                double nrm = SmallMatrix.Norm(w);
-                if (nrm > 0 && double.IsFinite(nrm))
-                    for (int c = 0; c < n; c++) vi[c] = w[c] / nrm;
-                else RandomUnit(ref rng, vi); // J v = 0 exactly (superstable hit): the contribution is −∞, floored below
+                // The shared tangent engine: Dφ·u (here J·u, J assembled from the map's tangent action because the
+                // norm average and the spectrum need it anyway), renormalized; J u = 0 exactly (superstable hit)
+                // restarts u and contributes ln 0, floored below.
+                var tangent = tangents[i];
+                SmallMatrix.Apply(jac, tangent.Vector, tangent.Image, n);
+                double nrm = tangent.Renormalize(step);
                 if (batch >= 0)
                 {
                     res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(nrm);
@@ -347,7 +376,9 @@ public static class LyapunovEstimator
     /// <summary>Uniform on the middle half of f0's typical range in every coordinate.</summary>
     public static InitialCondition DefaultInitial(OptimizerMap map)
     {
-        var (lo, hi) = map.Objective.Macro.TypicalRange;
+        if (map.Objective is not MultiscaleObjective f)
+            throw new UserInputException("orbits of an objective that is not of the form f0 + f1,eps need explicit starting points (settings: initial)");
+        var (lo, hi) = f.Macro.TypicalRange;
         double c = 0.5 * (lo + hi), w = 0.25 * (hi - lo);
         return InitialCondition.Uniform(c - w, c + w);
     }

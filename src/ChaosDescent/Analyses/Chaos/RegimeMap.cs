@@ -101,7 +101,7 @@ public static class RegimeMap
     public static RegimeMapResult Run(OptimizerMap map, RegimeSettings s, IProgress<double>? progress = null)
     {
         Validate(s, map);
-        var f = map.Objective;
+        var f = map.Multiscale;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var etas = LogSpace(s.EtaMin, s.EtaMax, s.EtaPoints);
         var epss = LogSpace(s.EpsMin, s.EpsMax, s.EpsPoints);
@@ -135,7 +135,7 @@ public static class RegimeMap
     /// <summary>Classifies one (η, ε): the map already carries both.</summary>
     public static RegimeCell Classify(OptimizerMap map, double[] start, RegimeSettings s)
     {
-        double eta = map.LearningRate, eps = map.Objective.Epsilon;
+        double eta = map.LearningRate, eps = map.Multiscale.Epsilon;
         int maxSteps = (int)Math.Clamp(40 * eps / eta, s.Attractor.MaxSteps, Math.Max(s.Attractor.MaxSteps, s.MaxStepsCap));
         var r = AttractorProbe.Run(map, start, s.Attractor with { MaxSteps = maxSteps });
         if (r.Diverged) return new RegimeCell(eta, eps, Regime.Diverges, 0, double.NaN, double.NaN, double.NaN, r.DivergedAtStep);
@@ -156,7 +156,7 @@ public static class RegimeMap
         if (r.Period == 1) regime = Regime.Converges;
         else if (r.Period > 1) regime = Regime.Periodic;
         else if (!(r.Lambda - 3 * (double.IsFinite(r.LambdaStdErr) ? r.LambdaStdErr : 0) > 0)) regime = Regime.Periodic;
-        else regime = WellGeometry.InOneWell(map.Objective, r.Window, count) ? Regime.LocalChaos : Regime.GlobalChaos;
+        else regime = WellGeometry.InOneWell(map.Multiscale, r.Window, count) ? Regime.LocalChaos : Regime.GlobalChaos;
         return new RegimeCell(eta, eps, regime, r.Period, r.Lambda, r.LambdaStdErr, extent, null);
     }
 
@@ -180,7 +180,7 @@ public static class RegimeMap
     /// </summary>
     public static double StabilityEta(OptimizerMap map)
     {
-        double gd = StabilityEta(map.Objective.Macro);
+        double gd = StabilityEta(map.Multiscale.Macro);
         if (!double.IsFinite(gd)) return gd;
         double L = 2 / gd;
         var quad = new MultiscaleObjective("stiffest-direction", new PolynomialPotential("L0 x^2/2", (-1, 1), 0, 0, 0.5 * L), null, 1.0);
@@ -238,8 +238,8 @@ public static class RegimeMap
 
     private static void Validate(RegimeSettings s, OptimizerMap map)
     {
-        if (map.Objective.Micro is null)
-            throw new UserInputException($"objective '{map.Objective.Name}' has no micro-scale: the regime map is over ε, the micro length");
+        if (map.Multiscale.Micro is null)
+            throw new UserInputException($"objective '{map.Multiscale.Name}' has no micro-scale: the regime map is over ε, the micro length");
         if (!(s.EtaMin > 0) || !(s.EtaMax > s.EtaMin) || !double.IsFinite(s.EtaMax))
             throw new UserInputException($"need 0 < eta-min < eta-max (got {s.EtaMin}, {s.EtaMax})");
         if (!(s.EpsMin > 0) || !(s.EpsMax > s.EpsMin) || !double.IsFinite(s.EpsMax))

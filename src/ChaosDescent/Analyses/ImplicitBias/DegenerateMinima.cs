@@ -1,3 +1,4 @@
+using ChaosDescent.Maps;
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
 using MathNet.Numerics.LinearAlgebra;
@@ -165,7 +166,7 @@ public static class DegenerateMinima
             {
                 for (int step = 0; step < n / batch; step++)
                 {
-                    ChainSampler.DrawBatch(ref rng, n, batch, idx);
+                    MinibatchSgdMap.DrawBatch(ref rng, n, batch, idx);
                     Array.Clear(g);
                     for (int b = 0; b < batch; b++)
                     {
@@ -331,7 +332,7 @@ public static class DegenerateMinima
         {
             Array.Clear(e);
             e[k] = 1;
-            loss.HessianVectorProduct(theta, e, hv, default);
+            loss.HessianVectorProduct(theta, e, hv);
             for (int i = 0; i < m; i++) h[i, k] = hv[i];
         }
         h = (h + h.Transpose()) * 0.5;

@@ -1,3 +1,4 @@
+using ChaosDescent.Objectives;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
