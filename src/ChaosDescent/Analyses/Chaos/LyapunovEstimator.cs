@@ -126,6 +126,8 @@ public static class LyapunovEstimator
         foreach (var m in maps)
             if (m.IsStochastic)
                 throw new UserInputException($"the '{m.Name}' map is random: its tangent map (and Lyapunov exponent) is not defined; use gd, heavyball or nag");
+        if (settings.Initial is null)
+            foreach (var m in maps) DefaultInitial(m); // the user error for objectives without a default, before any thread starts
         foreach (var m in maps)
             if (settings.Spectrum && m.StateDimension > DenseTangentLimit)
                 throw new UserInputException($"the Lyapunov spectrum needs the dense Jacobian, limited to {DenseTangentLimit} state dimensions (the map has {m.StateDimension}); the maximal exponent works at any size");
