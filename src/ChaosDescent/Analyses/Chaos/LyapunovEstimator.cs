@@ -84,8 +84,11 @@ public sealed class LyapunovResult
 }
 
 /// <summary>
-/// Lyapunov exponents of the deterministic maps of the library (GD, heavy ball, NAG-SC) from their Jacobians
-/// (<see cref="OptimizerMap.Jacobian"/>):
+/// Lyapunov exponents of the deterministic maps of the library (GD, heavy ball, NAG-SC) on any objective — a
+/// multiscale f0 + f1,ε or a network loss — from their tangent action (<see cref="OptimizerMap.ApplyTangent"/>, and
+/// the <see cref="OptimizerMap.Jacobian"/> assembled from it when the state has at most
+/// <see cref="DenseTangentLimit"/> numbers), the tangent vector carried by the same <see cref="TangentPropagator"/>
+/// that the training loop uses:
 /// <list type="bullet">
 /// <item>maximal exponent: v ← J(x_n) v / ‖J(x_n) v‖, λ = mean ln ‖J(x_n) v‖ (in 1-D this is eq. 4, mean ln|φ'(x_n)|);</item>
 /// <item>eq. 4 literally, mean ln‖J(x_n)‖₂ (Thm. 9's quantity; an upper bound of λ in d ≥ 2);</item>
