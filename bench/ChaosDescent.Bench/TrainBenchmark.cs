@@ -83,7 +83,6 @@ public static class TrainBenchmark
             sw.Restart();
             MapIteration.Run(map, theta, epochs, ref rng, lossObserver);
             sw.Stop();
-            // The driver allocates its direction buffer once per call (one vector of P numbers), not per epoch.
             allocPerEpoch = Math.Max(allocPerEpoch, (double)(GC.GetAllocatedBytesForCurrentThread() - alloc0) / epochs);
             double s = sw.Elapsed.TotalSeconds;
             rates[r] = epochs / s;

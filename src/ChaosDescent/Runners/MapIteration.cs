@@ -1,3 +1,4 @@
+using System.Buffers;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 
@@ -22,7 +23,7 @@ public interface IOrbitObserver
 /// weights, checkpoints) looking at x_t between the map's <see cref="OptimizerMap.Evaluate"/> and
 /// <see cref="OptimizerMap.Advance"/>, and an optional tangent vector carried along (the Lyapunov exponent of the
 /// orbit, <see cref="TangentPropagator"/>). Training loops and the gradient-descent loops of the analyses are this
-/// driver with their own observers. Buffers are allocated once per call; nothing is allocated per step.
+/// driver with their own observers. Its one buffer is pooled; nothing is allocated per step.
 /// </summary>
 public static class MapIteration
 {
@@ -41,7 +42,21 @@ public static class MapIteration
             throw new ArgumentException($"state has {state.Length} numbers, the map's state {map.StateDimension}");
         if (tangent is not null && tangent.Vector.Length != map.StateDimension)
             throw new ArgumentException("tangent length differs from the map's state");
-        var direction = new double[map.Dimension];
+        // The direction buffer is pooled: nothing is allocated per call once warm, let alone per step.
+        double[] pooled = ArrayPool<double>.Shared.Rent(map.Dimension);
+        try
+        {
+            return Iterate(map, state, steps, ref rng, observer, tangent, tangentFrom, recordFrom, logStretches, pooled.AsSpan(0, map.Dimension));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(pooled);
+        }
+    }
+
+    private static long Iterate(OptimizerMap map, Span<double> state, long steps, ref Xoshiro256 rng, IOrbitObserver observer,
+        TangentPropagator? tangent, long tangentFrom, long recordFrom, List<double>? logStretches, Span<double> direction)
+    {
         for (long t = 0; t < steps; t++)
         {
             bool withTangent = tangent is not null && t >= tangentFrom;

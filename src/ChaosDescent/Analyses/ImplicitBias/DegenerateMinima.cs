@@ -109,7 +109,7 @@ public sealed class MinimaResult
 }
 
 /// <summary>
-/// Degenerate global minima of an over-parametrized model (lecture notes 003, Bézout counting): an MLP with M parameters
+/// Degenerate global minima of an over-parametrized model: an MLP with M parameters
 /// fit to N &lt; M samples by the mean squared error L = (1/N) Σ r_n², r_n = f(x_n; θ) − y_n. At a zero-loss point
 /// ∇²L = (2/N) JᵀJ + (2/N) Σ r_n ∇²f_n = G since r = 0, and the Gauss–Newton matrix G has rank ≤ N: at least M − N
 /// eigenvalues vanish — the zero set {r = 0} is a manifold of dimension M − N (generically), flat along its tangent.
