@@ -4,6 +4,7 @@ using ChaosDescent.Learning;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Runners;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Bench;
 

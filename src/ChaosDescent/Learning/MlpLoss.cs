@@ -1,4 +1,5 @@
 using ChaosDescent.Objectives;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Learning;
 

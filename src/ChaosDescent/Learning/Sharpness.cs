@@ -1,6 +1,7 @@
 using ChaosDescent.Objectives;
 using ChaosDescent.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Learning;
 

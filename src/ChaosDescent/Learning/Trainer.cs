@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Learning;
 

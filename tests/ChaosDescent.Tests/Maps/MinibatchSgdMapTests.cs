@@ -1,4 +1,5 @@
 using ChaosDescent.Analyses.ImplicitBias;
+using ChaosDescent.Data;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;

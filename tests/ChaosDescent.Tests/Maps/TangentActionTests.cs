@@ -1,5 +1,6 @@
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Analyses.ImplicitBias;
+using ChaosDescent.Data;
 using ChaosDescent.Analyses.Landscapes.Momentum;
 using ChaosDescent.Learning;
 using ChaosDescent.Maps;

@@ -2,6 +2,7 @@ using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 
