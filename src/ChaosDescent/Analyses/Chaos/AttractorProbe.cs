@@ -84,7 +84,7 @@ public static class AttractorProbe
         int d = map.Dimension, n = map.StateBlocks * d;
         if (start.Length != d) throw new UserInputException($"start has {start.Length} coordinates, the objective has {d}");
         Validate(s);
-        double scale = map.Objective.Micro is null ? 1.0 : map.Objective.Epsilon;
+        double scale = map.Multiscale.Micro is null ? 1.0 : map.Multiscale.Epsilon;
         var state = new double[n];
         start.CopyTo(state);
         map.Initialize(state, 1);

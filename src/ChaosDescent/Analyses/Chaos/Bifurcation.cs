@@ -86,7 +86,7 @@ public static class Bifurcation
         if (s.Points < 2) throw new UserInputException($"--points must be at least 2 (got {s.Points})");
         if (map.IsStochastic) throw new UserInputException($"the '{map.Name}' map is random: a bifurcation diagram needs gd, heavyball or nag");
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var start = s.Start ?? DefaultStart(map.Objective);
+        var start = s.Start ?? DefaultStart(map.Multiscale);
         if (start.Length != map.Dimension) throw new UserInputException($"start has {start.Length} coordinates, the objective has {map.Dimension}");
         var etas = Enumerable.Range(0, s.Points).Select(i => s.EtaMin + (s.EtaMax - s.EtaMin) * i / (s.Points - 1)).ToArray();
         var reports = new AttractorReport[etas.Length];
@@ -146,8 +146,8 @@ public static class Bifurcation
         (double, double)? well = null;
         if (map.Dimension == 1)
         {
-            var xm = WellGeometry.DescendToMinimum(map.Objective, start);
-            well = WellGeometry.WellAround(map.Objective, xm[0]);
+            var xm = WellGeometry.DescendToMinimum(map.Multiscale, start);
+            well = WellGeometry.WellAround(map.Multiscale, xm[0]);
         }
         progress?.Report(1);
         return new BifurcationDiagram
@@ -334,9 +334,9 @@ public static class Bifurcation
             if (!double.IsFinite(f) || der == 1) return null;
             double dx = -f / (der - 1);
             x += dx;
-            if (Math.Abs(dx) <= 1e-15 * Math.Abs(x) + 1e-13 * WellGeometry.Scale(map.Objective) || f == 0)
+            if (Math.Abs(dx) <= 1e-15 * Math.Abs(x) + 1e-13 * WellGeometry.Scale(map.Multiscale) || f == 0)
             {
-                double scale = WellGeometry.Scale(map.Objective);
+                double scale = WellGeometry.Scale(map.Multiscale);
                 // the continued cycle must stay near where it started: a move of more than 2% of a well is a jump
                 // to another periodic orbit (the caller then takes smaller continuation steps)
                 if (Math.Abs(x - x0) > 0.02 * scale) return null;

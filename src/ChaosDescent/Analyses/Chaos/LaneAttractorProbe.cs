@@ -26,7 +26,7 @@ internal static class LaneAttractorProbe
     public const int MaxBatch = 128;
 
     public static bool Supports(OptimizerMap map) =>
-        map is GradientDescentMap && map.Dimension == 1 && LaneOrbitKernel.Supports(map.Objective);
+        map is GradientDescentMap && map.Dimension == 1 && map.Objective is MultiscaleObjective m && LaneOrbitKernel.Supports(m);
 
     /// <summary>
     /// Runs cells 0…count−1: cell i is the GD map <paramref name="mapOf"/>(i) (same f0 and micro profile as
@@ -98,7 +98,7 @@ internal static class LaneAttractorProbe
             _start = start;
             _path = path;
             _cap = s.Window + s.MaxPeriod + 1; // as the one-orbit probe's ring
-            _k = LaneOrbitKernel.TryCreate(shape.Objective, _cap, s.DivergenceBound)!;
+            _k = LaneOrbitKernel.TryCreate(shape.Multiscale, _cap, s.DivergenceBound)!;
             _history = new double[_cap];
         }
 
@@ -145,7 +145,7 @@ internal static class LaneAttractorProbe
             _maxSteps[lane] = maxStepsOf(cell);
             if (_maxSteps[lane] < _s.MinTransient + _s.Window)
                 throw new UserInputException("attractor settings: need max steps ≥ transient + window");
-            _k.SetLane(lane, _start, map.LearningRate, map.Objective.Micro is null ? 1 : map.Objective.Epsilon, _slot);
+            _k.SetLane(lane, _start, map.LearningRate, map.Multiscale.Micro is null ? 1 : map.Multiscale.Epsilon, _slot);
             _nextEvent[lane] = NextEvent(0, _maxSteps[lane]);
             return true;
         }
@@ -181,7 +181,7 @@ internal static class LaneAttractorProbe
                         };
             }
             if (t != _nextEvent[lane]) return null;
-            double scale = map.Objective.Micro is null ? 1.0 : map.Objective.Epsilon;
+            double scale = map.Multiscale.Micro is null ? 1.0 : map.Multiscale.Epsilon;
             if (t == _s.MinTransient && t < _maxSteps[lane]) _k.ResetProduct(lane);
             else if (t > _s.MinTransient && (t - _s.MinTransient) % _s.Window == 0)
             {

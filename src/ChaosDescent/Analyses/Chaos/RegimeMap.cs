@@ -120,7 +120,7 @@ public static class RegimeMap
     public static RegimeMapResult Run(OptimizerMap map, RegimeSettings s, IProgress<double>? progress = null)
     {
         Validate(s, map);
-        var f = map.Objective;
+        var f = map.Multiscale;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var etas = Grid.LogSpace(s.EtaMin, s.EtaMax, s.EtaPoints);
         var epss = Grid.LogSpace(s.EpsMin, s.EpsMax, s.EpsPoints);
@@ -170,9 +170,9 @@ public static class RegimeMap
     /// <summary>Classifies one (η, ε): the map already carries both.</summary>
     public static RegimeCell Classify(OptimizerMap map, double[] start, RegimeSettings s)
     {
-        double eta = map.LearningRate, eps = map.Objective.Epsilon;
+        double eta = map.LearningRate, eps = map.Multiscale.Epsilon;
         var r = AttractorProbe.Run(map, start, s.Attractor with { MaxSteps = MaxSteps(eta, eps, s) });
-        return FromReport(eta, eps, map.Objective, r);
+        return FromReport(eta, eps, map.Multiscale, r);
     }
 
     /// <summary>The step budget of a cell: the attractor budget, raised to 40·ε/η for slow cells (at most the cap).</summary>
@@ -224,7 +224,7 @@ public static class RegimeMap
     /// </summary>
     public static double StabilityEta(OptimizerMap map)
     {
-        double gd = StabilityEta(map.Objective.Macro);
+        double gd = StabilityEta(map.Multiscale.Macro);
         if (!double.IsFinite(gd)) return gd;
         double L = 2 / gd;
         var quad = new MultiscaleObjective("stiffest-direction", new PolynomialPotential("L0 x^2/2", (-1, 1), 0, 0, 0.5 * L), null, 1.0);
@@ -276,8 +276,8 @@ public static class RegimeMap
 
     private static void Validate(RegimeSettings s, OptimizerMap map)
     {
-        if (map.Objective.Micro is null)
-            throw new UserInputException($"objective '{map.Objective.Name}' has no micro-scale: the regime map is over ε, the micro length");
+        if (map.Multiscale.Micro is null)
+            throw new UserInputException($"objective '{map.Multiscale.Name}' has no micro-scale: the regime map is over ε, the micro length");
         if (!(s.EtaMin > 0) || !(s.EtaMax > s.EtaMin) || !double.IsFinite(s.EtaMax))
             throw new UserInputException($"need 0 < eta-min < eta-max (got {s.EtaMin}, {s.EtaMax})");
         if (!(s.EpsMin > 0) || !(s.EpsMax > s.EpsMin) || !double.IsFinite(s.EpsMax))
