@@ -191,21 +191,34 @@ public class ExpressionObjectiveTests
         Assert.Null(Expression("x^4/4", null, null, 1e-6).Macro.StrongConvexity);
     }
 
-    [Fact]
-    public void Stochastic_noise_draws_match_the_catalog_draw_for_draw()
+    /// <summary>
+    /// Blocks of 77 particles (under one chunk of the catalog's sine-sum sampler), 1,003 and 4,096 (several chunks, and
+    /// more than one term or coordinate): the phases must be drawn in the catalog's order at every size.
+    /// </summary>
+    [Theory]
+    [InlineData("quartic-quasiperiodic", "x^4/4", "sin(u1) + sin(u2)", "1,1.4142135623730951", 77)]
+    [InlineData("quartic-quasiperiodic", "x^4/4", "sin(u1) + sin(u2)", "1,1.4142135623730951", 1003)]
+    [InlineData("tilted-doublewell-quasiperiodic", "(x^2 - 1)^2/4 + x/8", "sin(u1) + sin(u2)", "1,1.4142135623730951", 4096)]
+    [InlineData("matyas-sincos", "0.26*(x^2 + y^2) + 0.48*x*y", "sin(u) + cos(v)", null, 1003)]
+    [InlineData("quartic-sin", "x^4/4", "sin(u)", null, 1003)]
+    public void Stochastic_noise_draws_match_the_catalog_draw_for_draw(string name, string f0, string f1, string? omega, int count)
     {
-        var catalog = ObjectiveCatalog.Create("quartic-quasiperiodic", 1e-6).Micro!;
-        var expr = Expression("x^4/4", "sin(u1) + sin(u2)", "1,1.4142135623730951", 1e-6).Micro!;
-        const int count = 77;
-        var x = new double[count];
-        var zc = new double[count];
-        var ze = new double[count];
+        const double eps = 1e-6;
+        var catalog = ObjectiveCatalog.Create(name, eps);
+        var expr = Expression(f0, f1, omega, eps);
+        int d = catalog.Dimension;
+        Assert.Equal(d, expr.Dimension);
+        var x = new double[d * count];
+        var zc = new double[d * count];
+        var ze = new double[d * count];
         var r1 = Xoshiro256.ForStream(9, 2);
         var r2 = Xoshiro256.ForStream(9, 2);
-        catalog.SampleNoiseBlock(x, 1e-6, ref r1, zc, count);
-        expr.SampleNoiseBlock(x, 1e-6, ref r2, ze, count);
-        // Same phases; cos through FastTrig (one ulp of 1) vs. Math.Cos.
-        for (int i = 0; i < count; i++) Assert.True(Math.Abs(zc[i] - ze[i]) < 1e-14, $"{zc[i]} vs {ze[i]}");
+        catalog.Micro!.SampleNoiseBlock(x, eps, ref r1, zc, count);
+        expr.Micro!.SampleNoiseBlock(x, eps, ref r2, ze, count);
+        // Same phases; cos through FastTrig (one ulp of 1) vs. Math.Cos; a phase drawn out of order would differ by O(1).
+        for (int i = 0; i < d * count; i++) Assert.True(Math.Abs(zc[i] - ze[i]) < 1e-14, $"particle {i}: {zc[i]} vs {ze[i]}");
+        // Both generators consumed the same number of draws.
+        Assert.Equal(r1.NextUInt64(), r2.NextUInt64());
     }
 
     [Fact]
