@@ -160,6 +160,10 @@ public sealed class InitializationRatesReproduction : IReproduction
             NonConverging(0, largest), 0.9));
         res.Checks.Add(RateAtMost("init-std-paper-large-chaos-rare", "standardized data, the paper's η = 0.02: at most 10% of initializations are chaotic",
             Count(0, 0.02, TrainingRegime.Chaotic), 0.1));
+        var worst = cases.SelectMany((cs, c) => cs.Rates.Select(lr => (c, lr, k: Count(c, lr, TrainingRegime.Chaotic))))
+            .MaxBy(t => ReplicateStatistics.Wilson(t.k, inits, z).Lower);
+        res.Checks.Add(RateAtMost("init-chaos-rare", $"at every swept η and both preprocessings at most 10% of initializations are chaotic (worst: {(worst.c == 0 ? "standardized" : "dB")}, η = {F(worst.lr)})",
+            worst.k, 0.1));
 
         // ---- notes and key numbers ----
         foreach (var (c, (pre, rates)) in cases.Index())
