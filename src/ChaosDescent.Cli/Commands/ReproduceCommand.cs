@@ -16,6 +16,12 @@ public sealed class ReproduceCommand : ICliCommand
 {
     public int Order => 10;
 
+    /// <summary>
+    /// The experiments the command sees (default: every discovered one). Flows with the calling context, so a test can
+    /// substitute fakes for its own call of <see cref="Program.Run"/> without touching concurrent ones.
+    /// </summary>
+    internal static readonly AsyncLocal<Func<IReadOnlyList<IReproduction>>?> ExperimentSource = new();
+
     public Command Build()
     {
         var outOpt = new Option<string>("--out") { Description = "Report folder", DefaultValueFactory = _ => Path.Combine("out", "reproduce") };
@@ -38,7 +44,7 @@ public sealed class ReproduceCommand : ICliCommand
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            var all = ReportDriver.Discover();
+            var all = ExperimentSource.Value is { } source ? source() : ReportDriver.Discover();
             bool json = parse.GetValue(jsonOpt);
 
             if (parse.GetValue(listOpt))

@@ -102,7 +102,7 @@ public sealed class ThreadIndependenceTests
             Running = m.RunningLargest.Select(p => new[] { p.Step, BitConverter.DoubleToInt64Bits(p.Value) }).ToArray(),
             m.MeanLogDet,
         });
-        Assert.Equal(Key(Run(1)), Key(Run(2)));
+        Assert.Equal(StripTiming(JsonNode.Parse(Key(Run(1)))!), StripTiming(JsonNode.Parse(Key(Run(2)))!));
     }
 
     /// <summary>

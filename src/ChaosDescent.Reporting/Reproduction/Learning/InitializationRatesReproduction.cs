@@ -122,6 +122,7 @@ public sealed class InitializationRatesReproduction : IReproduction
                 fig.LinePoints(rates, frac, Lower(Regimes[g]), color);
             }
             fig.Limits(yMin: -0.02, yMax: 1.02);
+            fig.LegendAt(ScottPlot.Alignment.MiddleLeft);
         }
         res.AddFigure(context, panels, "initializations_regimes",
             $"Fraction of {inits} independent initializations (5-16-1 leaky-ReLU network, full-batch GD, {epochs} epochs) that converge, oscillate " +
