@@ -38,7 +38,7 @@ public class ExpressionObjectiveTests
     [MemberData(nameof(Pairs))]
     public void Value_gradient_and_hessian_agree_to_rounding(string name, string f0, string? f1, string? omega, double eps)
     {
-// Not matyas-sincos: its ε cos(y/ε) is stored in the catalog as ε sin(y/ε + π/2) and sampled by that sine's
+        // Not matyas-sincos: its ε cos(y/ε) is stored in the catalog as ε sin(y/ε + π/2) and sampled by that sine's
         // phase, while the expression "cos(v)" samples the cosine's own phase — equal in law, not draw for draw.
         var catalog = ObjectiveCatalog.Create(name, eps);
         var expr = Expression(f0, f1, omega, eps);

@@ -143,17 +143,29 @@ public sealed class ThreadIndependenceTests
 
     private static readonly HashSet<string> TimingKeys = ["date", "threads", "command_line", "total_seconds", "seconds", "elapsed_seconds", "wall_seconds"];
 
+    /// <summary>Durations and throughputs written into notes, e.g. "(1.685 s)" or "182 M steps/s".</summary>
+    private static readonly System.Text.RegularExpressions.Regex WallClock =
+        new(@"[0-9][0-9.,]*(e[+-]?[0-9]+)?\s?(ms|s|min|M steps/s|steps/s|M/s)\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static void Strip(JsonNode? node)
     {
         switch (node)
         {
             case JsonObject o:
-                foreach (var key in o.Select(p => p.Key).Where(k => TimingKeys.Contains(k) || k.EndsWith("_seconds", StringComparison.Ordinal)).ToList())
+                foreach (var key in o.Select(p => p.Key).Where(k => TimingKeys.Contains(k) || k.EndsWith("_seconds", StringComparison.Ordinal) || k.EndsWith("_per_second", StringComparison.Ordinal)).ToList())
                     o.Remove(key);
-                foreach (var p in o) Strip(p.Value);
+                foreach (var key in o.Select(p => p.Key).ToList())
+                {
+                    if (o[key] is JsonValue v && v.TryGetValue<string>(out var text)) o[key] = JsonValue.Create(WallClock.Replace(text, "<time>"));
+                    else Strip(o[key]);
+                }
                 break;
             case JsonArray a:
-                foreach (var e in a) Strip(e);
+                for (int i = 0; i < a.Count; i++)
+                {
+                    if (a[i] is JsonValue v && v.TryGetValue<string>(out var text)) a[i] = JsonValue.Create(WallClock.Replace(text, "<time>"));
+                    else Strip(a[i]);
+                }
                 break;
         }
     }
