@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChaosDescent.Data;
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
 using ChaosDescent.Reporting.Plots;
