@@ -63,7 +63,7 @@ public static class HtmlReportWriter
         sb.Append("<div class=\"banner ").Append(ok ? "pass" : "fail").Append("\">")
           .Append(ok ? "All checks passed" : "Not all checks passed")
           .Append(": ").Append(s.ChecksPassed).Append(" of ").Append(s.Checks).Append(" checks passed; ")
-          .Append(s.Experiments - s.ExperimentsFailed).Append(" of ").Append(s.Experiments).Append(" experiments ran to completion.</div>\n");
+          .Append(s.Experiments - s.ExperimentsFailed).Append(" of ").Append(s.Experiments).Append(" experiments ran to completion.").Append(H(ReplicateStripWriter.Banner(results))).Append("</div>\n");
 
         // Run metadata.
         sb.Append("<h2 id=\"run\">Run</h2>\n<table class=\"meta\">\n");
@@ -71,6 +71,7 @@ public static class HtmlReportWriter
         Row(sb, "date (UTC)", m.Date);
         Row(sb, "mode", m.Mode == "quick" ? "quick (--quick: reduced sizes)" : "full (paper parameters)");
         Row(sb, "seed", m.Seed.ToString(CultureInfo.InvariantCulture));
+        if (m.Replicates > 1) Row(sb, "replicates", $"{m.Replicates} independent seeds (replicate 0 = the seed; its figures are shown)");
         Row(sb, "threads", m.Threads == 0 ? $"all ({m.Cores})" : m.Threads.ToString(CultureInfo.InvariantCulture));
         Row(sb, "machine", $"{m.Cores} logical cores; {m.Os}; {m.Runtime}; SIMD {m.Simd}");
         if (m.Only is { Count: > 0 }) Row(sb, "only", string.Join(", ", m.Only));
@@ -156,7 +157,8 @@ public static class HtmlReportWriter
     {
         sb.Append("<table class=\"checks\">\n<tr>");
         if (withExperiment) sb.Append("<th>experiment</th>");
-        sb.Append("<th>check</th><th>description</th><th>expected</th><th>measured</th><th>tolerance</th><th>result</th></tr>\n");
+        sb.Append("<th>check</th><th>description</th><th>expected</th><th>measured</th><th>tolerance</th><th>result</th>").Append(ReplicateStripWriter.HeaderCells(checks)).Append("</tr>\n");
+        bool replicated = checks.Any(c => c.Replicates > 1);
         foreach (var c in checks)
         {
             sb.Append("<tr class=\"").Append(c.Pass ? "pass" : "fail").Append("\">");
@@ -167,7 +169,7 @@ public static class HtmlReportWriter
             sb.Append("</td><td class=\"num\">").Append(H(c.Expectation)).Append("</td><td class=\"num\">")
               .Append(H(c.Relation == "true" ? (c.Measured == 1 ? "yes" : "no") : Check.Fmt(c.Measured)))
               .Append("</td><td class=\"num\">").Append(c.Relation == "near" ? H(Check.Fmt(c.Tolerance)) : "")
-              .Append("</td><td class=\"verdict\">").Append(c.Pass ? "pass" : "FAIL").Append("</td></tr>\n");
+              .Append("</td><td class=\"verdict\">").Append(c.Pass ? "pass" : "FAIL").Append("</td>").Append(ReplicateStripWriter.Cells(c, replicated)).Append("</tr>\n");
         }
         sb.Append("</table>\n");
     }
