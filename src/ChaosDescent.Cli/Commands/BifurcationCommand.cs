@@ -6,6 +6,7 @@ using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Reproduction.Chaos;
 using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

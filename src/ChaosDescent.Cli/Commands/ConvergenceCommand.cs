@@ -5,6 +5,8 @@ using ChaosDescent.Infrastructure;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
 using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -61,7 +63,7 @@ public sealed class ConvergenceCommand : ICliCommand
             var c = ConsoleProgress.Run(stderr, "convergence", p => ConvergenceRate.Run(req, p));
             string name = $"{obj.Name}-{m.Name}-convergence";
             var fig = LandscapePlots.Convergence([(m.Name, c)], $"Thm. 13: {obj.Name}, {m.Name}, eta = {F(h)}, eps = {F(obj.Epsilon)}", dir, name);
-            string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + ".csv"), "step,w2", c.Steps.Select((k, i) => new double[] { k, c.W2[i] }));
+            string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + ".csv"), ["step", "w2"], c.Steps.Select((k, i) => new double[] { k, c.W2[i] }));
             var report = new
             {
                 objective = obj.Name,

@@ -5,6 +5,8 @@ using ChaosDescent.Infrastructure;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

@@ -6,6 +6,8 @@ using ChaosDescent.Infrastructure;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
 using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -83,7 +85,7 @@ public sealed class EscapeCommand : ICliCommand
             figures.Add(LandscapePlots.PositionsVsGibbs(a.Result.FinalPositions, a.Gibbs, a.Wells.Maxima, range, 120, $"positions at step {k}: {title}", dir, name + "-positions"));
             if (a.Result.Trace.Length > 0)
                 figures.Add(LandscapePlots.Traces(a.Result.Trace, a.Wells.Maxima, $"trajectories: {title}", dir, name + "-traces"));
-            string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + "-survival.csv"), "step,survival,standard_error,at_risk,events",
+            string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + "-survival.csv"), ["step", "survival", "standard_error", "at_risk", "events"],
                 (startStats?.KaplanMeier() ?? []).Select(p => new double[] { p.Step, p.Survival, p.StandardError, p.AtRisk, p.Events }));
             if (a.Result.Diverged > 0)
                 stderr.WriteLine($"warning: {a.Result.Diverged} particles diverged (first at step {a.Result.DivergedFirstStep}); they count as censored");
@@ -219,7 +221,7 @@ public sealed class EscapeCommand : ICliCommand
         var figures = new List<string>();
         if (results.Count > 1)
             figures.Add(LandscapePlots.MicroEscapeCurve(results, $"escape from the micro minimum at {F(well.Minimum)}: {obj.Name}, {mapName}, eps = {F(obj.Epsilon)}, K = {k}", dir, name));
-        string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + ".csv"), "eta,eta_over_eps,escape_probability,ci_lo,ci_hi,mean_exit_time",
+        string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + ".csv"), ["eta", "eta_over_eps", "escape_probability", "ci_lo", "ci_hi", "mean_exit_time"],
             results.Select(x => new[] { x.Eta, x.EtaOverEps, x.EscapeProbability, x.ProbabilityLo, x.ProbabilityHi, x.ExitTimes.MeanExitTime().Mean }));
         var report = new
         {

@@ -4,6 +4,8 @@ using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Reporting.Reproduction;
+using ChaosDescent.Analyses.Landscapes;
+using ChaosDescent.Data;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

@@ -3,6 +3,8 @@ using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.ImplicitBias;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -76,7 +78,7 @@ public sealed class LangevinCommand : ICliCommand
             string prefix = ImplicitBiasCommand.Sanitize(f is LeastSquaresObjective ls ? ls.Data.Name : ((LogisticRegressionObjective)f).Data.Name) + "-" + (f.IsQuadratic ? "ls" : "logistic");
             var figures = ImplicitBiasPlots.Langevin(res, dir, prefix).Select(x => Path.Combine(dir, x.Name + ".png")).ToList();
             var table = LangevinTable.Rows(res, ms);
-            var csv = ImplicitBiasPlots.WriteCsv(Path.Combine(dir, prefix + "-table.csv"),
+            var csv = CsvFile.WriteNumericRows(Path.Combine(dir, prefix + "-table.csv"),
                 ["row", "temperature", "variance_ratio_slow", "variance_ratio_fast", "ks", "ks_critical", "w2_relative"],
                 table.Select((row, i) => new double[] { i, row.Temperature, row.VarianceRatioSlow, row.VarianceRatioFast, row.Ks, row.KsCritical, row.W2Relative }));
             var report = new

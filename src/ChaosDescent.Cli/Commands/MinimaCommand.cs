@@ -4,6 +4,8 @@ using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Reproduction.ImplicitBias;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -46,7 +48,7 @@ public sealed class MinimaCommand : ICliCommand
             string name = r.GetValue(data)!;
             bool builtin = DataSources.IsBuiltin(name);
             var raw = builtin
-                ? DegenerateMinima.ToLearningData(DataSources.LoadRegression(name, r.GetValue(target), r.GetValue(dataSeed)))
+                ? DataSources.LoadRegression(name, r.GetValue(target), r.GetValue(dataSeed))
                 : CsvDataLoader.Load(name, r.GetValue(target));
             if (r.GetValue(samples) is { } ns)
             {

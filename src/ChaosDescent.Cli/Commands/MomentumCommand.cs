@@ -5,6 +5,7 @@ using ChaosDescent.Infrastructure;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
 using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
