@@ -10,6 +10,7 @@
 #:project ../src/ChaosDescent.Reporting/ChaosDescent.Reporting.csproj
 #:property PublishAot=false
 
+using ChaosDescent.Data;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Plots;
 

@@ -10,7 +10,7 @@
 // Expressions compile to IL at run time; file-based apps default to native-AOT settings, which forbid that.
 #:property PublishAot=false
 
-using ChaosDescent.Analyses;
+using ChaosDescent.Analyses.Distributions;
 using ChaosDescent.Expressions;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Plots;

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChaosDescent.Cli;
 
-namespace ChaosDescent.Tests.Docs;
+namespace ChaosDescent.Tests.Cli;
 
 /// <summary>
 /// Every <c>chaosdescent …</c> command that README.md shows must work, so the README cannot drift from the tool.

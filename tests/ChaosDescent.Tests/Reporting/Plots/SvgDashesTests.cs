@@ -1,8 +1,8 @@
 using ChaosDescent.Reporting.Plots;
-using ChaosDescent.Tests.Docs;
+using ChaosDescent.Tests.Cli;
 using ScottPlot;
 
-namespace ChaosDescent.Tests.Reporting;
+namespace ChaosDescent.Tests.Reporting.Plots;
 
 /// <summary>
 /// Dashed lines reach SVG as SVG dashes, not through SkiaSharp's path effects (which its SVG canvas does not support:
