@@ -28,7 +28,7 @@ public class AnalysisCatalogTests
         "landscape" => (System("quartic-sin", eta: null), new LandscapeSettings { Points = 2001 }),
         "distribution" => (System("quartic-sin"), new DistributionSettings { Particles = 200, Steps = 20, Compare = "stochastic", Threads = 1 }),
         "escape" => (System("doublewell-sin", map: "stochastic", eta: 0.05, eps: 1e-4, p: new Dictionary<string, double> { ["k"] = 0.5 }),
-            new ChaosDescent.Analyses.Landscapes.Escapes.EscapeSettings { Particles = 50, Steps = 200, Threads = 1 }),
+            new ChaosDescent.Analyses.Landscapes.Escapes.EscapeStudySettings { Particles = 50, Steps = 200, Threads = 1 }),
         "momentum" => (System("quadratic-sin", map: "heavyball", eps: 1e-4),
             new ChaosDescent.Analyses.Landscapes.Momentum.MomentumSettings { Particles = 100, Steps = 50, OrbitSteps = 2000, LyapunovSteps = 2000, Threads = 1 }),
         "convergence" => (System("quadratic-sin", map: "stochastic", eps: 1e-4),

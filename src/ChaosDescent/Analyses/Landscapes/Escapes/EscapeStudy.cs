@@ -5,7 +5,7 @@ using ChaosDescent.Runners;
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 
 /// <summary>Settings of <see cref="EscapeStudy"/> (CLI <c>chaosdescent escape</c>, the wells-of-f0 mode).</summary>
-public sealed record EscapeSettings
+public sealed record EscapeStudySettings
 {
     /// <summary><c>particles</c> (default 10000): ensemble size.</summary>
     public int Particles { get; init; } = 10_000;
@@ -68,10 +68,10 @@ public sealed record EscapeReport
 /// </summary>
 public static class EscapeStudy
 {
-    public static readonly IAnalysis Entry = new Analysis<EscapeSettings, EscapeReport>(
+    public static readonly IAnalysis Entry = new Analysis<EscapeStudySettings, EscapeReport>(
         "escape", "how often and how fast does GD leave the wells of f0? occupation vs Gibbs, exit times vs Eyring-Kramers (D.5)", Run);
 
-    public static EscapeReport Run(DescentSystem system, EscapeSettings settings, IProgress<double>? progress = null)
+    public static EscapeReport Run(DescentSystem system, EscapeStudySettings settings, IProgress<double>? progress = null)
     {
         var obj = system.RequireMultiscale("escape");
         if (system.Map is not ("gd" or "stochastic" or "gaussian"))
