@@ -182,6 +182,19 @@ public class CliBindingTests
     }
 
     [Fact]
+    public void EveryExampleParses()
+    {
+        var root = ChaosDescent.Cli.Program.BuildRoot();
+        foreach (var (path, examples) in ChaosDescent.Cli.Infrastructure.CommandExamples.ByCommand)
+            foreach (var e in examples)
+            {
+                Assert.StartsWith("chaosdescent " + path, e);
+                var parsed = root.Parse(e["chaosdescent ".Length..]);
+                Assert.True(parsed.Errors.Count == 0, $"'{e}': {string.Join("; ", parsed.Errors.Select(x => x.Message))}");
+            }
+    }
+
+    [Fact]
     public void AnalysesListsTheCatalogAsOneJsonObject()
     {
         var (code, stdout, _) = CliTests.Run("analyses", "--json");
