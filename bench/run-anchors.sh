@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Sec. 3.1 ensemble anchors (bench/anchors: C with vector cos, numpy) and `chaosdescent bench ensemble`
-# on one thread, in one go on this machine, and prints ONE JSON object on stdout with each throughput and the ratios
+# Runs the Sec. 3.1 ensemble anchors (bench/anchors: C with vector cos, numpy) and the benchmark executable's `ensemble`
+# (bench/ChaosDescent.Bench) on one thread, in one go on this machine, and prints ONE JSON object on stdout with each throughput and the ratios
 # ours/numpy and ours/C. Progress and notes go to stderr.
 #   N (particles, default 1000000), K (steps, default 200), REPEATS (runs of each, best kept; default 3),
 #   NUMPY_PYTHON (interpreter for the numpy anchor, default /usr/bin/python3).
@@ -50,9 +50,9 @@ else
 fi
 
 # --- ours: Release build, the library's ensemble runner on one thread
-note "building the CLI (Release)"
-dotnet build src/ChaosDescent.Cli -c Release --nologo -v q >&2
-ours_json="$(dotnet src/ChaosDescent.Cli/bin/Release/net10.0/chaosdescent.dll bench ensemble --threads 1 \
+note "building the benchmark executable (Release)"
+dotnet build bench/ChaosDescent.Bench -c Release --nologo -v q >&2
+ours_json="$(dotnet bench/ChaosDescent.Bench/bin/Release/net10.0/ChaosDescent.Bench.dll ensemble --threads 1 \
   --particles "$N" --steps "$K" --repeats "$REPEATS" --json)"
 note "ours: $(echo "$ours_json" | tr -d '\n ' )"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Sec. 3.3 training anchor (bench/anchors/mlp_numpy.py: full-batch GD, 5-16-1 leaky-ReLU MLP, Airfoil) and
-# `chaosdescent bench train --threads 1` interleaved in one go on this machine, and prints ONE JSON object on stdout
+# the benchmark executable's `train --threads 1` (bench/ChaosDescent.Bench) interleaved in one go on this machine, and prints ONE JSON object on stdout
 # with both epochs-per-second figures (fastest of REPEATS each) and the ratio ours/numpy. Notes go to stderr.
 #   EPOCHS (default 3000, the anchor's default), REPEATS (default 5).
 # Ratios measured in the same run are the meaningful numbers: absolute throughput on a shared machine is noise.
@@ -16,12 +16,12 @@ if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import numpy' >/dev/null 
   note "numpy is NOT available under /usr/bin/python3 (install: apt-get install -y python3-numpy)"
   exit 2
 fi
-note "building the CLI (Release)"
-dotnet build src/ChaosDescent.Cli -c Release --nologo -v q >&2
+note "building the benchmark executable (Release)"
+dotnet build bench/ChaosDescent.Bench -c Release --nologo -v q >&2
 : > "$work/numpy.jsonl"; : > "$work/ours.jsonl"
 for i in $(seq "$REPEATS"); do
   EPOCHS="$EPOCHS" OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/anchors/mlp_numpy.py >> "$work/numpy.jsonl"
-  dotnet src/ChaosDescent.Cli/bin/Release/net10.0/chaosdescent.dll bench train --threads 1 --epochs "$EPOCHS" --repeats 1 --json \
+  dotnet bench/ChaosDescent.Bench/bin/Release/net10.0/ChaosDescent.Bench.dll train --threads 1 --epochs "$EPOCHS" --repeats 1 --json \
     | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))' >> "$work/ours.jsonl"
   note "round $i: numpy $(tail -1 "$work/numpy.jsonl" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["epochs_per_second"]))'), ours $(tail -1 "$work/ours.jsonl" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["epochs_per_second"]))')"
 done

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using ChaosDescent.Learning;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Bench;
 

@@ -15,9 +15,14 @@ public static class Program
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Runs the CLI with the given streams (tests call this directly).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(BuildRoot(), args, stdout, stderr);
+
+    /// <summary>
+    /// Parses and invokes <paramref name="args"/> against <paramref name="root"/> with the exit-code and error
+    /// conventions of the tool (the benchmark executable in bench/ shares them).
+    /// </summary>
+    public static int Run(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = BuildRoot();
         ParseResult parsed;
         try
         {
@@ -59,18 +64,20 @@ public static class Program
         }
     }
 
-    public static RootCommand BuildRoot()
+    public static RootCommand BuildRoot() => BuildRoot(typeof(Program).Assembly, new RootCommand(
+        "ChaosDescent: measure the dynamics of gradient descent on multiscale objectives " +
+        "(Kong & Tao, NeurIPS 2020: large learning rates turn deterministic GD stochastic)."));
+
+    /// <summary>Adds every <see cref="ICliCommand"/> and <see cref="ICliSubcommand"/> of <paramref name="assembly"/> to <paramref name="root"/>.</summary>
+    public static RootCommand BuildRoot(Assembly assembly, RootCommand root)
     {
-        var root = new RootCommand(
-            "ChaosDescent: measure the dynamics of gradient descent on multiscale objectives " +
-            "(Kong & Tao, NeurIPS 2020: large learning rates turn deterministic GD stochastic).");
-        var commands = typeof(Program).Assembly.GetTypes()
+        var commands = assembly.GetTypes()
             .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
             .OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal);
         foreach (var c in commands) root.Subcommands.Add(c.Build());
-        // Subcommands contributed by other files (e.g. `bench ensemble`, `bench train`) attach to their parent here.
-        var subs = typeof(Program).Assembly.GetTypes()
+        // Subcommands contributed by other files attach to their parent group here.
+        var subs = assembly.GetTypes()
             .Where(t => typeof(ICliSubcommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (ICliSubcommand)Activator.CreateInstance(t)!)
             .OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal);

@@ -2,6 +2,8 @@ using System.CommandLine;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.Chaos;
+using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

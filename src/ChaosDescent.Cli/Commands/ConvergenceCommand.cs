@@ -2,6 +2,9 @@ using System.CommandLine;
 using ChaosDescent.Analyses.Landscapes.Convergence;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
+using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -50,7 +53,7 @@ public sealed class ConvergenceCommand : ICliCommand
             var c = rep.Result!;
             string name = $"{rep.Objective}-{rep.Map}-convergence";
             var fig = LandscapePlots.Convergence([(rep.Map, c)], $"Thm. 13: {rep.Objective}, {rep.Map}, eta = {F(rep.Eta)}, eps = {F(rep.Eps)}", dir, name);
-            string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + ".csv"), "step,w2", c.Steps.Select((k, i) => new double[] { k, c.W2[i] }));
+            string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + ".csv"), ["step", "w2"], c.Steps.Select((k, i) => new double[] { k, c.W2[i] }));
             if (run.AsJson(r))
             {
                 Render.Json(stdout, rep, ("figures", new[] { fig }), ("csv", csv));

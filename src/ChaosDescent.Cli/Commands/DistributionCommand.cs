@@ -2,6 +2,9 @@ using System.CommandLine;
 using ChaosDescent.Analyses;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

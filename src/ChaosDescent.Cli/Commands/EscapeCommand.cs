@@ -3,6 +3,9 @@ using System.Globalization;
 using ChaosDescent.Analyses.Landscapes.Escapes;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
+using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -82,7 +85,7 @@ public sealed class EscapeCommand : ICliCommand
             figures.Add(LandscapePlots.PositionsVsGibbs(a.Result.FinalPositions, a.Gibbs, a.Wells.Maxima, PlotRange(a), 120, $"positions at step {k}: {title}", dir, name + "-positions"));
             if (a.Result.Trace.Length > 0)
                 figures.Add(LandscapePlots.Traces(a.Result.Trace, a.Wells.Maxima, $"trajectories: {title}", dir, name + "-traces"));
-            string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + "-survival.csv"), "step,survival,standard_error,at_risk,events",
+            string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + "-survival.csv"), ["step", "survival", "standard_error", "at_risk", "events"],
                 (startStats?.KaplanMeier() ?? []).Select(p => new double[] { p.Step, p.Survival, p.StandardError, p.AtRisk, p.Events }));
             if (rep.Diverged > 0)
                 stderr.WriteLine($"warning: {rep.Diverged} particles diverged (first at step {rep.DivergedFirstStep}); they count as censored");
@@ -138,7 +141,7 @@ public sealed class EscapeCommand : ICliCommand
         var figures = new List<string>();
         if (results.Count > 1)
             figures.Add(LandscapePlots.MicroEscapeCurve(results, $"escape from the micro minimum at {F(well.Minimum)}: {rep.Objective}, {rep.Map}, eps = {F(rep.Eps)}, K = {rep.Steps}", dir, name));
-        string csv = LandscapePlots.WriteCsv(Path.Combine(dir, name + ".csv"), "eta,eta_over_eps,escape_probability,ci_lo,ci_hi,mean_exit_time",
+        string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + ".csv"), ["eta", "eta_over_eps", "escape_probability", "ci_lo", "ci_hi", "mean_exit_time"],
             rep.Runs.Select(x => new[] { x.Eta, x.EtaOverEps, x.EscapeProbability, x.EscapeProbabilityCi[0], x.EscapeProbabilityCi[1], x.MeanExitTime }));
         if (asJson)
         {

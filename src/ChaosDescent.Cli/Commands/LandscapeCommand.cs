@@ -3,6 +3,8 @@ using ChaosDescent.Analyses;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Reporting.Reproduction;
+using ChaosDescent.Analyses.Landscapes;
+using ChaosDescent.Data;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.ImplicitBias;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -74,7 +76,7 @@ public sealed class LangevinCommand : ICliCommand
             var table = rep.Table;
             string prefix = ImplicitBiasCommand.Sanitize(rep.DataName!) + "-" + (settings.Model.Trim().ToLowerInvariant() is "least-squares" or "ls" ? "ls" : "logistic");
             var figures = ImplicitBiasPlots.Langevin(res, dir, prefix).Select(x => Path.Combine(dir, x.Name + ".png")).ToList();
-            var csv = ImplicitBiasPlots.WriteCsv(Path.Combine(dir, prefix + "-table.csv"),
+            var csv = CsvFile.WriteNumericRows(Path.Combine(dir, prefix + "-table.csv"),
                 ["row", "temperature", "variance_ratio_slow", "variance_ratio_fast", "ks", "ks_critical", "w2_relative"],
                 table.Select((row, i) => new double[] { i, row.Temperature, row.VarianceRatioSlow, row.VarianceRatioFast, row.Ks, row.KsCritical, row.W2Relative }));
             if (run.AsJson(r))

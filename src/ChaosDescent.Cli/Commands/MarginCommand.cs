@@ -2,6 +2,8 @@ using System.CommandLine;
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.ImplicitBias;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

@@ -3,6 +3,8 @@ using ChaosDescent.Analyses.Landscapes.Momentum;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
+using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

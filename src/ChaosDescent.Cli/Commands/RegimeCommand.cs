@@ -3,6 +3,8 @@ using System.Globalization;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Reporting.Reproduction.Chaos;
+using ChaosDescent.Runners;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

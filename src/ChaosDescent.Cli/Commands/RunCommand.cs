@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Experiments;
 using ChaosDescent.Infrastructure;
+using ChaosDescent.Numerics.LinearAlgebra;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;

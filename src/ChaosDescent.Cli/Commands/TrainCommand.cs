@@ -8,6 +8,8 @@ using ChaosDescent.Analyses.Training;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Reproduction;
 using ChaosDescent.Reporting.Reproduction.Learning;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 
 namespace ChaosDescent.Cli.Commands;
 
@@ -116,33 +118,33 @@ public sealed class TrainCommand : ICliCommand
 
     private static List<string> WriteSingle(string dir, TrainingSetup setup, TrainingResult r, bool plots)
     {
-        var files = LearningFigures.WriteRunCsv(dir, "", r, setup.Model.ParameterName);
+        var files = LearningPlots.WriteRunCsv(dir, "", r, setup.Model.ParameterName);
         if (!plots) return files;
         string label = $"η = {Fmt(r.Settings.LearningRate)}";
         var figs = new List<FigureRef>
         {
-            LearningFigures.LossCurves(dir, "loss", $"Training loss, {setup.Model.Describe()}, {label}", [(r, label)]),
-            LearningFigures.SharpnessCurves(dir, "sharpness", "Sharpness λ_max along training against 2/η", [(r, label)]),
+            LearningPlots.LossCurves(dir, "loss", $"Training loss, {setup.Model.Describe()}, {label}", [(r, label)]),
+            LearningPlots.SharpnessCurves(dir, "sharpness", "Sharpness λ_max along training against 2/η", [(r, label)]),
         };
         if (!r.Diverged && r.WatchedParameters.Length > 0)
-            figs.Add(LearningFigures.WeightHistogramPanels(dir, "weights", label, r, setup.Model.ParameterName));
+            figs.Add(LearningPlots.WeightHistogramPanels(dir, "weights", label, r, setup.Model.ParameterName));
         files.AddRange(figs.SelectMany(f => new[] { Path.Combine(dir, f.Name + ".png"), Path.Combine(dir, f.Name + ".svg") }));
         return files;
     }
 
     private static List<string> WriteSweep(string dir, TrainingSetup setup, SweepResult sweep, bool plots)
     {
-        var files = new List<string> { LearningFigures.WriteSweepCsv(dir, "sweep.csv", sweep) };
+        var files = new List<string> { LearningPlots.WriteSweepCsv(dir, "sweep.csv", sweep) };
         foreach (var r in sweep.Runs)
-            files.AddRange(LearningFigures.WriteRunCsv(dir, $"lr_{Fmt(r.Settings.LearningRate)}_", r, setup.Model.ParameterName));
+            files.AddRange(LearningPlots.WriteRunCsv(dir, $"lr_{Fmt(r.Settings.LearningRate)}_", r, setup.Model.ParameterName));
         if (!plots) return files;
         var figs = new List<FigureRef>
         {
-            LearningFigures.LossCurves(dir, "sweep_loss_curves", $"Training loss, {setup.Model.Describe()}",
+            LearningPlots.LossCurves(dir, "sweep_loss_curves", $"Training loss, {setup.Model.Describe()}",
                 sweep.Runs.Select(r => (r, $"η = {Fmt(r.Settings.LearningRate)}")).ToList(), withTest: false),
-            LearningFigures.SweepLoss(dir, "sweep_loss", sweep),
-            LearningFigures.SweepLyapunov(dir, "sweep_lyapunov", sweep),
-            LearningFigures.SweepSharpness(dir, "sweep_sharpness", sweep),
+            LearningPlots.SweepLoss(dir, "sweep_loss", sweep),
+            LearningPlots.SweepLyapunov(dir, "sweep_lyapunov", sweep),
+            LearningPlots.SweepSharpness(dir, "sweep_sharpness", sweep),
         };
         files.AddRange(figs.SelectMany(f => new[] { Path.Combine(dir, f.Name + ".png"), Path.Combine(dir, f.Name + ".svg") }));
         return files;

@@ -38,12 +38,9 @@ public static class CommandExamples
         ["minima"] = ["chaosdescent minima --data sine6 --hidden 32 --epochs 5000"],
         ["run"] = ["chaosdescent run examples/fig03-quartic-sin.yaml", "chaosdescent run examples/fig02-regime-map.yaml --dry-run"],
         ["reproduce"] = ["chaosdescent reproduce --quick", "chaosdescent reproduce --only fig3,fig9 --out out/report"],
-        ["bench"] = ["chaosdescent bench ensemble --particles 200000", "chaosdescent bench train --json"],
-        ["bench ensemble"] = ["chaosdescent bench ensemble", "chaosdescent bench ensemble --threads 1 --particles 200000 --json"],
-        ["bench train"] = ["chaosdescent bench train", "chaosdescent bench train --threads 2 --json"],
     };
 
-    /// <summary>The command path of <paramref name="command"/> ("" for the root, "bench train" for a subcommand).</summary>
+    /// <summary>The command path of <paramref name="command"/> ("" for the root, "group sub" for a subcommand).</summary>
     public static string PathOf(Command command)
     {
         var names = new List<string>();

@@ -130,7 +130,7 @@ public sealed class DataOptions(string description, string defaultData, string t
     public Option<ulong> DataSeed { get; } = new("--data-seed")
     {
         Description = "seed of a built-in data set",
-        DefaultValueFactory = _ => ChaosDescent.Analyses.ImplicitBias.DataSources.DefaultSeed,
+        DefaultValueFactory = _ => ChaosDescent.Data.DataSources.DefaultSeed,
     };
 
     public void AddTo(Command command)

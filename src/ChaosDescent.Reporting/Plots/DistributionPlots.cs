@@ -2,6 +2,8 @@ using ChaosDescent.Analyses;
 using ChaosDescent.Infrastructure;
 using System.Globalization;
 using System.Text;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Plots;
 
@@ -30,15 +32,15 @@ public static class DistributionPlots
     /// <summary>CSV: bin centre, empirical density and Gibbs density, per coordinate.</summary>
     public static string WriteCsv(DistributionComparison c, string path)
     {
-        var sb = new StringBuilder("coordinate,bin_center,empirical_density,gibbs_density\n");
+        var rows = new List<double[]>();
         foreach (var m in c.Marginals)
         {
             var centers = m.Histogram.Centers();
             var dens = m.Histogram.Density();
+            var edges = m.Histogram.Edges();
             for (int i = 0; i < centers.Length; i++)
-                sb.Append(CultureInfo.InvariantCulture, $"{m.Coordinate},{centers[i]:R},{dens[i]:R},{(m.Gibbs is { } g ? g.Mass(m.Histogram.Edges()[i], m.Histogram.Edges()[i + 1]) / m.Histogram.Width : double.NaN):R}\n");
+                rows.Add([m.Coordinate, centers[i], dens[i], m.Gibbs is { } g ? g.Mass(edges[i], edges[i + 1]) / m.Histogram.Width : double.NaN]);
         }
-        AtomicFile.WriteAllText(path, sb.ToString());
-        return path;
+        return CsvFile.WriteNumericRows(path, ["coordinate", "bin_center", "empirical_density", "gibbs_density"], rows);
     }
 }

@@ -1,3 +1,4 @@
+using ChaosDescent.Reporting.Plots;
 namespace ChaosDescent.Reporting.Reproduction;
 
 /// <summary>
@@ -65,6 +66,3 @@ public sealed class ReproductionResult
     /// <summary>Key numbers for results.json (snake_case keys; values: numbers, strings, arrays).</summary>
     public Dictionary<string, object?> Data { get; } = new();
 }
-
-/// <summary>A figure written as <c>figures/{Name}.png</c> and <c>figures/{Name}.svg</c>.</summary>
-public sealed record FigureRef(string Name, string Caption);

@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Reporting.Html;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Reporting.Reproduction;
 

@@ -1,4 +1,5 @@
 using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction;
 

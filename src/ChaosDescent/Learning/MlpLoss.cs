@@ -1,3 +1,5 @@
+using ChaosDescent.Data;
+
 namespace ChaosDescent.Learning;
 
 /// <summary>

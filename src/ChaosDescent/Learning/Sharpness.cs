@@ -1,5 +1,6 @@
 using ChaosDescent.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Learning;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ChaosDescent.Analyses.Statistics;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Learning;
 

@@ -1,3 +1,5 @@
+using ChaosDescent.Data;
+
 namespace ChaosDescent.Learning;
 
 /// <summary>Data, network and initialization of a training run: the data set (built-in Airfoil or a CSV file),
@@ -11,7 +13,7 @@ public sealed record TrainingSetup(string DataName, PreparedData Data, Mlp Model
         if (string.Equals(data.Trim(), AirfoilData.Name, StringComparison.OrdinalIgnoreCase))
         {
             raw = AirfoilData.Load();
-            if (target is not null && CsvDataLoader.ResolveColumn(AirfoilData.ColumnNames, target, "airfoil") != AirfoilData.ColumnNames.Length - 1)
+            if (target is not null && CsvTable.ResolveColumn(AirfoilData.ColumnNames, target, "airfoil") != AirfoilData.ColumnNames.Length - 1)
                 throw new UserInputException($"the built-in airfoil data have the fixed target '{AirfoilData.ColumnNames[^1]}'; --target selects a column of a CSV file");
         }
         else raw = CsvDataLoader.Load(data, target);

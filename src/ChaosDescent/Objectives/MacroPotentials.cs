@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using ChaosDescent.Numerics.Polynomials;
 
 namespace ChaosDescent.Objectives;
 
@@ -19,8 +20,8 @@ public sealed class PolynomialPotential : MacroPotential
     {
         if (coefficients.Length == 0) throw new ArgumentException("empty polynomial", nameof(coefficients));
         _c = coefficients.ToArray();
-        _d1 = Derive(_c);
-        _d2 = Derive(_d1);
+        _d1 = Polynomial.Derivative(_c);
+        _d2 = Polynomial.Derivative(_d1);
         _formula = formula;
         _range = typicalRange;
     }
@@ -36,28 +37,13 @@ public sealed class PolynomialPotential : MacroPotential
 
     public override double? StrongConvexity => _c.Length == 3 && _c[2] > 0 ? 2 * _c[2] : null;
 
-    private static double[] Derive(double[] c)
-    {
-        if (c.Length <= 1) return [0.0];
-        var d = new double[c.Length - 1];
-        for (int k = 1; k < c.Length; k++) d[k - 1] = k * c[k];
-        return d;
-    }
+    public double Value(double x) => Polynomial.Evaluate(_c, x);
+    public double Derivative(double x) => Polynomial.Evaluate(_d1, x);
+    public double SecondDerivative(double x) => Polynomial.Evaluate(_d2, x);
 
-    private static double Horner(double[] c, double x)
-    {
-        double s = c[^1];
-        for (int k = c.Length - 2; k >= 0; k--) s = Math.FusedMultiplyAdd(s, x, c[k]);
-        return s;
-    }
-
-    public double Value(double x) => Horner(_c, x);
-    public double Derivative(double x) => Horner(_d1, x);
-    public double SecondDerivative(double x) => Horner(_d2, x);
-
-    public override double Value(ReadOnlySpan<double> x) => Horner(_c, x[0]);
-    public override void Gradient(ReadOnlySpan<double> x, Span<double> gradient) => gradient[0] = Horner(_d1, x[0]);
-    public override void Hessian(ReadOnlySpan<double> x, Span<double> hessian) => hessian[0] = Horner(_d2, x[0]);
+    public override double Value(ReadOnlySpan<double> x) => Polynomial.Evaluate(_c, x[0]);
+    public override void Gradient(ReadOnlySpan<double> x, Span<double> gradient) => gradient[0] = Polynomial.Evaluate(_d1, x[0]);
+    public override void Hessian(ReadOnlySpan<double> x, Span<double> hessian) => hessian[0] = Polynomial.Evaluate(_d2, x[0]);
 
     /// <summary>SIMD Horner evaluation of f0' over the block.</summary>
     public override void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count)
@@ -86,7 +72,7 @@ public sealed class PolynomialPotential : MacroPotential
                 (Vector256.Create((ReadOnlySpan<double>)g) + s).CopyTo(g);
             }
         }
-        for (; i < count; i++) gradient[i] += Horner(d, x[i]);
+        for (; i < count; i++) gradient[i] += Polynomial.Evaluate(d, x[i]);
     }
 }
 

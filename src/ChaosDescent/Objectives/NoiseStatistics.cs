@@ -1,3 +1,5 @@
+using ChaosDescent.Statistics;
+
 namespace ChaosDescent.Objectives;
 
 /// <summary>

@@ -1,6 +1,6 @@
-using ChaosDescent.Analyses;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Runners;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ChaosDescent.Analyses;
 using ChaosDescent.Analyses.Chaos;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Analyses.Landscapes;
 using ChaosDescent.Analyses.Landscapes.Wells;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
@@ -163,7 +165,6 @@ public class CliBindingTests
     [InlineData("bifurcation")]
     [InlineData("train")]
     [InlineData("run")]
-    [InlineData("bench", "train")]
     public void HelpShowsExamples(params string[] command)
     {
         var (code, stdout, _) = CliTests.Run([.. command, "--help"]);

@@ -1,5 +1,6 @@
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Tests.Learning;
 

@@ -1,6 +1,7 @@
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Tests.Learning;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChaosDescent.Numerics;
+using ChaosDescent.Tests.Objectives;
 
 namespace ChaosDescent.Tests.Numerics;
 

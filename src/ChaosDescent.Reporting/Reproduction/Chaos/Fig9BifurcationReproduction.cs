@@ -1,6 +1,7 @@
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Reporting.Reproduction.Chaos.LyapunovSweeps;
 
 namespace ChaosDescent.Reporting.Reproduction.Chaos;

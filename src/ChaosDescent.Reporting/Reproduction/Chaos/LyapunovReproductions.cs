@@ -1,6 +1,8 @@
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Numerics.Grids;
 using static ChaosDescent.Reporting.Reproduction.Chaos.LyapunovSweeps;
 
 namespace ChaosDescent.Reporting.Reproduction.Chaos;
@@ -19,8 +21,8 @@ public sealed class Fig13To14Reproduction : IReproduction
         const string name = "doublewell-sin";
         int n = context.Quick ? 4 : 8;
         double eps0 = 1e-4, eta0 = 1e-2;
-        var etas = LogSpace(3e-3, 5e-2, n);
-        var epss = LogSpace(1e-6, 3e-4, n);
+        var etas = Grid.LogSpace(3e-3, 5e-2, n);
+        var epss = Grid.LogSpace(1e-6, 3e-4, n);
         var grid = etas.Select(e => (e, eps0)).Concat(epss.Select(e => (eta0, e))).ToArray();
         var settings = new LyapunovSettings
         {
@@ -85,8 +87,8 @@ public sealed class Fig15Reproduction : IReproduction
         const string name = "quartic-quasiperiodic";
         int n = context.Quick ? 4 : 8;
         double eps0 = 1e-5, eta0 = 1e-2;
-        var etas = LogSpace(1e-3, 1e-1, n);
-        var epss = LogSpace(1e-7, 1e-4, n);
+        var etas = Grid.LogSpace(1e-3, 1e-1, n);
+        var epss = Grid.LogSpace(1e-7, 1e-4, n);
         var grid = etas.Select(e => (e, eps0)).Concat(epss.Select(e => (eta0, e))).ToArray();
         var settings = new LyapunovSettings
         {
@@ -139,8 +141,8 @@ public sealed class Fig16To17Reproduction : IReproduction
         const string name = "matyas-sincos";
         int n = context.Quick ? 3 : 7;
         double eps0 = 1e-5, eta0 = 0.1;
-        var etas = LogSpace(1e-3, 0.3, n);
-        var epss = LogSpace(1e-7, 1e-3, n);
+        var etas = Grid.LogSpace(1e-3, 0.3, n);
+        var epss = Grid.LogSpace(1e-7, 1e-3, n);
         var grid = etas.Select(e => (e, eps0)).Concat(epss.Select(e => (eta0, e))).ToArray();
         var settings = new LyapunovSettings
         {

@@ -2,6 +2,9 @@ using System.Globalization;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Chaos;
 
@@ -62,9 +65,9 @@ internal static class LyapunovSweeps
     {
         bool spec = pts.Any(p => p.Result.Spectrum is not null);
         int n = pts.Max(p => p.Result.Spectrum?.Length ?? 0);
-        string header = "eta,eps,lambda,lambda_stderr,eq4_norm_average,eq4_stderr,theory_m_plus_ln_eta_over_eps"
-            + (spec ? string.Concat(Enumerable.Range(1, n).Select(k => $",lambda_{k},lambda_{k}_stderr")) : "");
-        return ChaosPlots.WriteTable(path, header, pts.Select(p =>
+        string[] header = ["eta", "eps", "lambda", "lambda_stderr", "eq4_norm_average", "eq4_stderr", "theory_m_plus_ln_eta_over_eps",
+            .. spec ? Enumerable.Range(1, n).SelectMany(k => new[] { $"lambda_{k}", $"lambda_{k}_stderr" }) : []];
+        return CsvFile.WriteNumericRows(path, header, pts.Select(p =>
         {
             var row = new List<double> { p.Eta, p.Eps, p.Result.Lambda, p.Result.StdErr, p.Result.NormAverage, p.Result.NormAverageStdErr, m + p.LogRatio };
             if (spec)
@@ -76,8 +79,6 @@ internal static class LyapunovSweeps
             return row;
         }));
     }
-
-    public static double[] LogSpace(double lo, double hi, int n) => RegimeMap.LogSpace(lo, hi, n);
 
     public static string F(double v, string fmt = "G4") => v.ToString(fmt, Inv);
 }

@@ -1,6 +1,7 @@
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 using static ChaosDescent.Reporting.Reproduction.Chaos.LyapunovSweeps;
 
 namespace ChaosDescent.Reporting.Reproduction.Chaos;
@@ -65,9 +66,9 @@ public sealed class MConstantReproduction : IReproduction
         fig.Save(context.FigureDirectory, "m-quasiperiodic-window");
         res.Figures.Add(new FigureRef("m-quasiperiodic-window",
             "The average of ln|eps f1''| for the quasi-periodic micro-scale over a window [0, L] of x/eps: the paper's -0.0117 is the value at L = 100; the torus average (Cond. 2's m) is exactly 0."));
-        var csv = ChaosPlots.WriteTable(Path.Combine(context.DataDirectory, "m-quasiperiodic-window.csv"), "window_length,average", lengths.Select((L, i) => new[] { L, windows[i] }));
+        var csv = CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "m-quasiperiodic-window.csv"), ["window_length", "average"], lengths.Select((L, i) => new[] { L, windows[i] }));
         res.DataFiles.Add(Path.GetRelativePath(context.OutputDirectory, csv));
-        var table = ChaosPlots.WriteTable(Path.Combine(context.DataDirectory, "m-constants.csv"), "case,m,error_estimate,closed_form,paper",
+        var table = CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "m-constants.csv"), ["case", "m", "error_estimate", "closed_form", "paper"],
             [[1, periodic.M, periodic.ErrorEstimate, -Math.Log(2), -0.6931], [2, quasi.M, quasi.ErrorEstimate, 0, PaperQuasi], [3, matyas.M, matyas.ErrorEstimate, matyasExact, -0.2669]]);
         res.DataFiles.Add(Path.GetRelativePath(context.OutputDirectory, table));
 

@@ -1,12 +1,13 @@
 using System.Globalization;
 using ChaosDescent.Analyses;
+using ChaosDescent.Statistics;
+using ChaosDescent.Numerics.Grids;
 
 namespace ChaosDescent.Reporting.Reproduction.Distribution;
 
 /// <summary>
-/// Small helpers shared by the distribution experiments (Figs. 1, 3, 4, 5, 10–12): seeds, progress slices,
-/// thresholds derived from the sample size, and the integrated autocorrelation time of an orbit (to turn the
-/// length of a correlated orbit into an effective sample size).
+/// Small helpers shared by the distribution experiments (Figs. 1, 3, 4, 5, 10–12): seeds, progress slices and
+/// thresholds derived from the sample size.
 /// </summary>
 internal static class DistributionTools
 {
@@ -29,43 +30,6 @@ internal static class DistributionTools
     private sealed class SliceProgress(IProgress<double> parent, double from, double to) : IProgress<double>
     {
         public void Report(double value) => parent.Report(from + (to - from) * Math.Clamp(value, 0, 1));
-    }
-
-    /// <summary>
-    /// Integrated autocorrelation time τ = 1 + 2 Σ_{k≥1} ρ_k of a stationary series, with Sokal's automatic window
-    /// (the smallest M with M ≥ c·τ(M), c = 6). The variance of a time average over n steps is Var·τ/n, so n/τ is the
-    /// effective number of independent samples. Lags are capped at n/20; for slower series the estimate is a lower
-    /// bound and <paramref name="converged"/> is false.
-    /// </summary>
-    public static double AutocorrelationTime(ReadOnlySpan<double> series, out bool converged)
-    {
-        int n = series.Length;
-        double mean = 0;
-        foreach (var v in series) mean += v;
-        mean /= n;
-        var c = new double[n];
-        double c0 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            c[i] = series[i] - mean;
-            c0 += c[i] * c[i];
-        }
-        converged = false;
-        if (!(c0 > 0)) return 1;
-        double tau = 1;
-        int maxLag = Math.Max(1, n / 20);
-        for (int k = 1; k <= maxLag; k++)
-        {
-            double s = 0;
-            for (int i = 0; i + k < n; i++) s += c[i] * c[i + k];
-            tau += 2 * s / c0;
-            if (k >= 6 * tau)
-            {
-                converged = true;
-                break;
-            }
-        }
-        return Math.Max(tau, 1);
     }
 
     /// <summary>
@@ -113,14 +77,10 @@ internal static class DistributionTools
     public static double VarianceStandardError(double variance, double excessKurtosis, double n) =>
         variance * Math.Sqrt(Math.Max(0, 2 + excessKurtosis) / Math.Max(1, n));
 
-    /// <summary>Evenly spaced points.</summary>
-    public static double[] Linspace(double a, double b, int n) =>
-        Enumerable.Range(0, n).Select(i => a + (b - a) * i / (n - 1)).ToArray();
-
     /// <summary>The Gibbs density on a fine grid over [lo, hi] for overlay plots.</summary>
     public static (double[] X, double[] Y) Curve(TabulatedDistribution p, double lo, double hi, int n = 600, double scale = 1)
     {
-        var x = Linspace(lo, hi, n);
+        var x = Grid.Linspace(lo, hi, n);
         return (x.Select(v => v * scale).ToArray(), x.Select(v => p.Density(v) / scale).ToArray());
     }
 

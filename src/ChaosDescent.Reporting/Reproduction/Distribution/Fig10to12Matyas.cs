@@ -4,6 +4,9 @@ using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Runners;
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
+using ChaosDescent.Numerics.Grids;
 using static ChaosDescent.Reporting.Reproduction.Distribution.DistributionTools;
 
 namespace ChaosDescent.Reporting.Reproduction.Distribution;
@@ -186,7 +189,7 @@ public sealed class Fig10to12Matyas : IReproduction
             Inv($"noise floor at n/τ_soft = {nEffSlow:N0}: {Fmt(tv2OrbitNoise)}")));
         // The orbit against the GD ensemble (Fig. 12 vs Fig. 10(b)), from histograms of the same binning.
         var hEnsX = Histogram1D.Of(gdX, -4.5 * sx, 4.5 * sx, bins1);
-        double ksOrbitEns = HistogramKs(orbit.Histograms[0], hEnsX);
+        double ksOrbitEns = Distances.BetweenHistograms(orbit.Histograms[0], hEnsX).KolmogorovSmirnov;
         double ksOrbitEnsCrit = Distances.KolmogorovSmirnovCritical((long)nEffX, gdX.Length);
         r.Checks.Add(Check.AtMost("fig10-12.orbit.vs_ensemble", "KS between the orbit's and the GD ensemble's x-marginals (same binning)", ksOrbitEnsCrit + 1.0 / bins1, ksOrbitEns,
             "two-sample critical value at n/τ and N, plus one bin's worth for comparing binned CDFs"));
@@ -194,8 +197,8 @@ public sealed class Fig10to12Matyas : IReproduction
         // ---- figures -----------------------------------------------------------------------------------------------
         double sq = Math.Sqrt(Eta);
         double xr = 4.5 * sx / sq, yr = 4.5 * sy / sq; // rescaled half-widths
-        var gridX = Linspace(-xr, xr, 121);
-        var gridY = Linspace(-yr, yr, 121);
+        var gridX = Grid.Linspace(-xr, xr, 121);
+        var gridY = Grid.Linspace(-yr, yr, 121);
         var gz = new double[gridY.Length, gridX.Length];
         for (int i = 0; i < gridY.Length; i++)
             for (int j = 0; j < gridX.Length; j++)
@@ -317,21 +320,5 @@ public sealed class Fig10to12Matyas : IReproduction
             sbb += (b[i] - mb) * (b[i] - mb);
         }
         return sab / Math.Sqrt(saa * sbb);
-    }
-
-    /// <summary>sup |F_a − F_b| over the bin edges of two histograms with the same binning (under/overflow included).</summary>
-    private static double HistogramKs(Histogram1D a, Histogram1D b)
-    {
-        double na = Math.Max(1, a.Total), nb = Math.Max(1, b.Total);
-        double fa = a.Underflow / na, fb = b.Underflow / nb, ks = Math.Abs(fa - fb);
-        var ca = a.Counts;
-        var cb = b.Counts;
-        for (int i = 0; i < a.Bins; i++)
-        {
-            fa += ca[i] / na;
-            fb += cb[i] / nb;
-            ks = Math.Max(ks, Math.Abs(fa - fb));
-        }
-        return ks;
     }
 }

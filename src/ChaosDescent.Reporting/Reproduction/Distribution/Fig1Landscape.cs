@@ -1,6 +1,8 @@
 using ChaosDescent.Analyses;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Analyses.Landscapes;
+using ChaosDescent.Numerics.Grids;
 using static ChaosDescent.Reporting.Reproduction.Distribution.DistributionTools;
 
 namespace ChaosDescent.Reporting.Reproduction.Distribution;
@@ -56,7 +58,7 @@ public sealed class Fig1Landscape : IReproduction
         a.LegendAt(ScottPlot.Alignment.UpperCenter);
 
         var b = fig.Panel(0, 1, "zoom: the micro-scale", "x", "f(x)");
-        var zx = Linspace(zLo, zHi, 4001);
+        var zx = Grid.Linspace(zLo, zHi, 4001);
         b.Line(zx, zx.Select(v => f.Value([v])).ToArray(), "f", PlotFigure.ColorAt(0), width: 1.5f);
         b.Line(zx, zx.Select(v => f.Macro.Value([v])).ToArray(), "f0", PlotFigure.ColorAt(1), dashed: true);
         b.Line(zx, zx.Select(v => f.Macro.Value([v]) + 2 * Eps).ToArray(), "f0 ± 2ε", PlotFigure.ColorAt(7), dashed: true, width: 1);

@@ -4,6 +4,9 @@ using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
+using ChaosDescent.Numerics.Grids;
 using static ChaosDescent.Reporting.Reproduction.Distribution.DistributionTools;
 
 namespace ChaosDescent.Reporting.Reproduction.Distribution;
@@ -168,12 +171,12 @@ public sealed class Fig5NestedCosine : IReproduction
         var sx = snaps.Select(v => (double)v).ToArray();
         pc.LinePoints(sx, maxGd, "GD", PlotFigure.ColorAt(0));
         pc.LinePoints(sx, maxSm, "stochastic map", PlotFigure.ColorAt(1));
-        var bx = Linspace(0, steps, 61);
+        var bx = Grid.Linspace(0, steps, 61);
         pc.Line(bx, bx.Select(v => box * Math.Pow(rate, v)).ToArray(), "bound 8·(1 − η(1 − ω²))ⁿ", PlotFigure.ColorAt(7), dashed: true, width: 1.5f);
         pc.HLine(smFloor, "stochastic-map floor ω²δ/(1 − ω²)", PlotFigure.ColorAt(3));
         pc.LegendAt(ScottPlot.Alignment.UpperRight);
         var pd = fig.Panel(1, 1, "law of ζ depends on x (Cond. 1 fails)", "x", "Var ζ(x)");
-        var fx = Linspace(0, box, 400);
+        var fx = Grid.Linspace(0, box, 400);
         pd.Line(fx, fx.Select(x => w2 * Math.Pow(Math.Sin(Omega * x), 2) / 2).ToArray(), "ω² sin²(ωx)/2", PlotFigure.ColorAt(0));
         pd.Points(probes, measuredVar, Inv($"sampled over B(x, √ε), {draws:N0} draws"), PlotFigure.ColorAt(1), 8);
         pd.HLine(avgSigma2, "average over [−8, 8]", ScottPlot.Colors.Gray);

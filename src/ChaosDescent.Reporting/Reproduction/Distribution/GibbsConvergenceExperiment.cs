@@ -3,6 +3,8 @@ using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
 using static ChaosDescent.Reporting.Reproduction.Distribution.DistributionTools;
 
 namespace ChaosDescent.Reporting.Reproduction.Distribution;
@@ -203,9 +205,9 @@ public abstract class GibbsConvergenceExperiment : IReproduction
         // Autocorrelation time of x and x² along the orbit, after the transient (first 1000 steps dropped).
         var trace = orbit.Trace.Select(t => t[0]).ToArray();
         var stationary = trace.AsSpan(Math.Min(1000, trace.Length / 10));
-        double tau = AutocorrelationTime(stationary, out bool tauOk);
+        double tau = Autocorrelation.IntegratedTime(stationary, out bool tauOk);
         var sq = stationary.ToArray().Select(v => v * v).ToArray();
-        double tau2 = AutocorrelationTime(sq, out bool tau2Ok);
+        double tau2 = Autocorrelation.IntegratedTime(sq, out bool tau2Ok);
         double nEff = orbit.StepsTaken / tau, nEff2 = orbit.StepsTaken / tau2;
 
         var orbitRows = new List<IReadOnlyList<object?>>();

@@ -1,5 +1,7 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Learning;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
@@ -20,7 +22,7 @@ public sealed class DegenerateMinimaReproduction : IReproduction
         var res = new ReproductionResult();
         var progress = context.Progress;
         IProgress<double>? Part(double a, double b) => progress is null ? null : new Progress<double>(v => progress.Report(a + (b - a) * v));
-        var data = DegenerateMinima.ToLearningData(DataSources.BuiltinRegression("sine6"));
+        var data = DataSources.BuiltinRegression("sine6");
         var settings = new MinimaSettings { Hidden = "32", Activation = Activation.Tanh(), LearningRate = 0.05, Epochs = context.Quick ? 8000 : 20_000, Seed = 1 };
         var r = DegenerateMinima.Run(data, settings, Part(0, context.Quick ? 1 : 0.5));
         res.Figures.AddRange(MinimaPlots.Figures(r, context.FigureDirectory, "implicit-bias-minima"));

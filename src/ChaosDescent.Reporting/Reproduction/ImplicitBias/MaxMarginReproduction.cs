@@ -1,6 +1,7 @@
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Reporting.Plots;
 using ScottPlot;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
@@ -50,8 +51,8 @@ public sealed class MaxMarginReproduction : IReproduction
                 fig.Line(lx, ly, label, PlotFigure.ColorAt(ci));
                 all.AddRange(ly); allX.AddRange(lx);
             }
-            ImplicitBiasPlots.LogTicks(fig.Plot.Axes.Bottom, allX);
-            ImplicitBiasPlots.LogTicks(fig.Plot.Axes.Left, all);
+            LogAxis.Ticks(fig.Plot.Axes.Bottom, allX);
+            LogAxis.Ticks(fig.Plot.Axes.Left, all);
             fig.Plot.Legend.Alignment = Alignment.LowerLeft;
             fig.Save(context.FigureDirectory, "implicit-bias-angle-losses");
             res.Figures.Add(new FigureRef("implicit-bias-angle-losses", $"Angle to ŵ for both losses (η for exp = half its smoothness bound {expBound:G3}). Both tend to 0; in GD time the exponential run lags because its step is smaller."));

@@ -1,4 +1,6 @@
 using ChaosDescent.Analyses.ImplicitBias;
+using ChaosDescent.Data;
+using ChaosDescent.Reporting.Plots;
 
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 

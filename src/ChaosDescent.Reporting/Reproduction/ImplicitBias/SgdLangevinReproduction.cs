@@ -1,6 +1,9 @@
 using System.Text;
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Infrastructure;
+using ChaosDescent.Data;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Reporting.Plots;
 
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 

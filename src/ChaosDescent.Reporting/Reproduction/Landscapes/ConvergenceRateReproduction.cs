@@ -1,6 +1,8 @@
 using ChaosDescent.Analyses.Landscapes.Convergence;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 
@@ -62,8 +64,7 @@ public sealed class ConvergenceRateReproduction : IReproduction
         }
         LandscapePlots.Convergence(runs, $"Thm. 13 on x^2/2 + eps sin(x/eps), eps = {eps}: W2 to the long-run law", context.FigureDirectory, "thm13");
         result.Figures.Add(new FigureRef("thm13", "log10 W2(rho_k, rho_inf) against k for ensembles started at x0 = 2 (GD: uniform on [1.99, 2.01]); dashed: W2(rho_0, rho_inf)(1 - eta)^k, the bound of Thm. 13 with mu = nu = 1; thin dashed: the sampling floor."));
-        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "thm13.csv"),
-            "case,eta,predicted_rate,fitted_rate,fitted_rate_se,fit_points,floor,w2_initial", rows)));
+        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "thm13.csv"), ["case", "eta", "predicted_rate", "fitted_rate", "fitted_rate_se", "fit_points", "floor", "w2_initial"], rows)));
         result.Notes.Add("W2 in 1-D is the L2 distance between quantile functions; for two samples it is summed exactly over the merged steps of the two empirical quantile functions. " +
             string.Join("; ", runs.Select(r => $"{r.Item1}: fitted rate {r.Item2.FittedRate:F6} (predicted {r.Item2.PredictedRate:F6})")) + ".");
         return result;

@@ -5,6 +5,9 @@ using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 
@@ -60,8 +63,7 @@ internal static class DoubleWellProtocol
             var dens = h.Density();
             for (int i = 0; i < h.Bins; i++) rows.Add([source, 0.5 * (e[i] + e[i + 1]), dens[i], g.Mass(e[i], e[i + 1]) / h.Width]);
         }
-        var path = LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, name + ".csv"),
-            "source,bin_center,density,gibbs_density", rows);
+        var path = CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, name + ".csv"), ["source", "bin_center", "density", "gibbs_density"], rows);
         result.DataFiles.Add(WellConnectivityReproduction.Rel(context, path));
     }
 }

@@ -4,6 +4,7 @@ using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Runners;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 
@@ -88,8 +89,7 @@ public sealed class EscapeReproduction : IReproduction
         fig.Line(line, line.Select(x => predictedIntercept + predictedSlope * x).ToArray(), $"Eyring-Kramers: slope {predictedSlope:F3}", PlotFigure.ColorAt(7), dashed: true);
         fig.Save(context.FigureDirectory, "escapes-arrhenius");
         result.Figures.Add(new FigureRef("escapes-arrhenius", "Escape rate between the wells of 0.1(x^2-1)^2 (+ eps sin(x/eps) for GD) against 1/eta for deterministic GD, the stochastic map and the Gaussian map; dashed: Eyring-Kramers eta sqrt(f0''(1)|f0''(0)|)/(2 pi) exp(-2 dF/(eta sigma^2)) per step."));
-        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "escapes-arrhenius.csv"),
-            "map_index,eta,rate_per_step,rate_ci_lo,rate_ci_hi,exits,exposure,kramers_rate,left_occupation_from_rates", rows)));
+        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "escapes-arrhenius.csv"), ["map_index", "eta", "rate_per_step", "rate_ci_lo", "rate_ci_hi", "exits", "exposure", "kramers_rate", "left_occupation_from_rates"], rows)));
         double worstSym = rows.Max(r => Math.Abs(r[8] - 0.5));
         result.Checks.Add(Check.AtMost("symmetric-occupation", "|occupation of the left well implied by the measured rates - 1/2| (Gibbs: 1/2 by symmetry), worst over maps and eta",
             context.Quick ? 0.15 : 0.08, worstSym));
@@ -127,8 +127,7 @@ public sealed class EscapeReproduction : IReproduction
                 1, right.MeanExitTime / (right.KramersMeanExitTime ?? double.NaN), 0.3,
                 $"measured {right.MeanExitTime:F1} [{right.MeanExitLo:F1}, {right.MeanExitHi:F1}] steps ({right.MeanExitMethod}), Kramers {right.KramersMeanExitTime:F1}; dF/T = {right.Well.Barrier / (eta * (a.Sigma2 ?? double.NaN) / 2):F2} is small, so Kramers is only accurate to tens of percent"));
         }
-        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "escapes-occupation.csv"),
-            "map_index,well,occupation,occupation_gibbs,occupation_from_rates,mean_exit_time,ci_lo,ci_hi,kramers_mean_exit_time", rows)));
+        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "escapes-occupation.csv"), ["map_index", "well", "occupation", "occupation_gibbs", "occupation_from_rates", "mean_exit_time", "ci_lo", "ci_hi", "kramers_mean_exit_time"], rows)));
         var g = gdRun!;
         var range = (-2.0, 2.0);
         LandscapePlots.PositionsVsGibbs(g.Result.FinalPositions, g.Gibbs, g.Wells.Maxima, range, 100,

@@ -1,6 +1,8 @@
 using ChaosDescent.Analyses.Landscapes.Escapes;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 
@@ -37,8 +39,7 @@ public sealed class MicroEscapeReproduction : IReproduction
         double threshold = well.StabilityThreshold / eps;
         LandscapePlots.MicroEscapeCurve(runs, $"GD, x^2/2 + eps sin(x/eps), eps = {eps}: escape from the micro well at {well.Minimum:F4}", context.FigureDirectory, "micro-escape");
         result.Figures.Add(new FigureRef("micro-escape", "Fraction of GD orbits (started uniformly in the microscopic well around x = 0.5) that leave it within K steps, against eta/eps; dashed: eta f''(x*) = 2, where the micro minimum stops being a stable fixed point and period doubling begins."));
-        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "micro-escape.csv"),
-            "eta_over_eps,escape_probability,ci_lo,ci_hi,exits,mean_exit_time", runs.Select(r => new[] { r.EtaOverEps, r.EscapeProbability, r.ProbabilityLo, r.ProbabilityHi, r.ExitTimes.Exits, r.ExitTimes.MeanExitTime().Mean }))));
+        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "micro-escape.csv"), ["eta_over_eps", "escape_probability", "ci_lo", "ci_hi", "exits", "mean_exit_time"], runs.Select(r => new[] { r.EtaOverEps, r.EscapeProbability, r.ProbabilityLo, r.ProbabilityHi, r.ExitTimes.Exits, r.ExitTimes.MeanExitTime().Mean }))));
 
         var below = runs.Where(r => r.EtaOverEps < threshold).ToArray();
         result.Checks.Add(Check.AtMost("trapped-below-threshold", $"largest escape fraction for eta/eps below the stability threshold {threshold:F3} ({below.Length} values of eta)",

@@ -2,6 +2,9 @@ using ChaosDescent.Analyses;
 using ChaosDescent.Analyses.Landscapes.Momentum;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Statistics;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 
@@ -58,8 +61,7 @@ public sealed class MomentumReproduction : IReproduction
         result.Checks.Add(Check.True("nag-narrower", "NAG-SC's stationary variance is smaller than heavy ball's (D.4: 'smaller variance')",
             nag.EnsembleMoments.Variance < hb.EnsembleMoments.Variance));
         double gdVar = LinearMomentumTheory.Gd(eta, 1, 0.5).PositionVariance;
-        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "fig18-19.csv"),
-            "method_index,ensemble_variance,orbit_variance,theory_variance,effective_eta,ks_ensemble,lambda1,lambda2,lambda1_se,lambda1_rank_one,mean_log_det",
+        result.DataFiles.Add(WellConnectivityReproduction.Rel(context, CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "fig18-19.csv"), ["method_index", "ensemble_variance", "orbit_variance", "theory_variance", "effective_eta", "ks_ensemble", "lambda1", "lambda2", "lambda1_se", "lambda1_rank_one", "mean_log_det"],
             analyses.Select((a, i) => new[] { i, a.EnsembleMoments.Variance, a.Orbit.Moments[0].Variance, a.Theory.PositionVariance, a.Theory.EffectiveLearningRate,
                 a.EnsembleVsTheory.KolmogorovSmirnov, a.Lyapunov.Lambda, a.Lyapunov.Spectrum![1], a.Lyapunov.StdErr, a.PredictedLargest, a.MeanLogDet }))));
         result.Notes.Add($"Linear theory (what the momentum laws are compared against): with -f1' replaced by i.i.d. zeta of variance sigma^2 = 1/2, heavy ball is the AR(2) x' = (1 + gamma - eta)x - gamma x_prev + eta zeta with stationary Var x = (1 + gamma) eta sigma^2 / ((1 - gamma)(2(1 + gamma) - eta)) = {hb.Theory.PositionVariance:G5}, i.e. GD's law at the effective learning rate {hb.Theory.EffectiveLearningRate:G4} (about eta/(1 - gamma)); NAG-SC's recursion gives {nag.Theory.PositionVariance:G5} (effective eta {nag.Theory.EffectiveLearningRate:G4}); plain GD gives {gdVar:G4}. Measured ensemble variances: heavy ball {hb.EnsembleMoments.Variance:G5}, NAG-SC {nag.EnsembleMoments.Variance:G5}.");

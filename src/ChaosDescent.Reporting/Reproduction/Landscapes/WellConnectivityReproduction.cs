@@ -1,6 +1,8 @@
 using ChaosDescent.Analyses.Landscapes.Wells;
 using ChaosDescent.Infrastructure;
 using ChaosDescent.Objectives;
+using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 
@@ -40,8 +42,7 @@ public sealed class WellConnectivityReproduction : IReproduction
             var c = WellConnectivity.Analyze(F0(k), a, b);
             rows.Add([k, c.Components.Count, c.Connected ? 1 : 0, c.Trapping.Count(t => t.Trapped), c.MaxBracketWidth]);
         }
-        result.DataFiles.Add(Rel(context, LandscapePlots.WriteCsv(Path.Combine(context.DataDirectory, "rmk12-components.csv"),
-            "k,components,connected,trapped_wells,max_bracket_width", rows)));
+        result.DataFiles.Add(Rel(context, CsvFile.WriteNumericRows(Path.Combine(context.DataDirectory, "rmk12-components.csv"), ["k", "components", "connected", "trapped_wells", "max_bracket_width"], rows)));
 
         var c05 = WellConnectivity.Analyze(F0(0.5), a, b);
         var c08 = WellConnectivity.Analyze(F0(0.8), a, b);

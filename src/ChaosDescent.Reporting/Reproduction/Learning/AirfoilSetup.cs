@@ -1,4 +1,5 @@
 using ChaosDescent.Learning;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Learning;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Plots;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Reporting.Reproduction.Learning;
 
@@ -51,25 +52,25 @@ public sealed class Fig67Reproduction : IReproduction
         string wName = model.ParameterName(wOut);
 
         // Fig. 6 / Fig. 7: loss curves, weight histograms, weight traces, sharpness.
-        res.Figures.Add(LearningFigures.LossCurves(fig, "fig6_loss", $"Fig. 6: training loss at large η = {F(LargeLr)} (standardized data)",
+        res.Figures.Add(LearningPlots.LossCurves(fig, "fig6_loss", $"Fig. 6: training loss at large η = {F(LargeLr)} (standardized data)",
             [(large, $"η = {F(LargeLr)}")]) with
         { Caption = $"Fig. 6 analogue: training loss at η = {F(LargeLr)}; it stops decreasing and keeps fluctuating (log scale; min/max envelope per pixel column)." });
-        res.Figures.Add(LearningFigures.LossCurves(fig, "fig7_loss", $"Fig. 7: training loss at small η = {F(SmallLr)} (same initialization)",
+        res.Figures.Add(LearningPlots.LossCurves(fig, "fig7_loss", $"Fig. 7: training loss at small η = {F(SmallLr)} (same initialization)",
             [(small, $"η = {F(SmallLr)}")]) with
         { Caption = $"Fig. 7 analogue: the same initialization at η = {F(SmallLr)}: the loss decreases monotonically towards a local minimum." });
-        res.Figures.Add(LearningFigures.WeightHistogramPanels(fig, "fig6_weight_hist", $"η = {F(LargeLr)}", large, model.ParameterName)
+        res.Figures.Add(LearningPlots.WeightHistogramPanels(fig, "fig6_weight_hist", $"η = {F(LargeLr)}", large, model.ParameterName)
             with
         { Caption = $"Fig. 6 analogue: empirical distributions of four weights over the last {large.Late.Length} epochs at η = {F(LargeLr)}: GD keeps sampling a spread of values instead of settling." });
-        res.Figures.Add(LearningFigures.WeightHistogramPanels(fig, "fig7_weight_hist", $"η = {F(SmallLr)}", small, model.ParameterName)
+        res.Figures.Add(LearningPlots.WeightHistogramPanels(fig, "fig7_weight_hist", $"η = {F(SmallLr)}", small, model.ParameterName)
             with
         { Caption = $"Fig. 7 analogue: the same weights over the last {small.Late.Length} epochs at η = {F(SmallLr)}: a slow monotone drift into the minimum (a narrow, flat histogram), not a distribution." });
         res.Figures.Add(WeightTrace(fig, "fig6_weight_trace", wName, large, small, iOut));
-        res.Figures.Add(LearningFigures.SharpnessCurves(fig, "fig6_sharpness", "Sharpness λ_max along training against 2/η",
+        res.Figures.Add(LearningPlots.SharpnessCurves(fig, "fig6_sharpness", "Sharpness λ_max along training against 2/η",
             [(large, $"η = {F(LargeLr)}"), (paperLarge, $"η = {F(PaperLargeLr)}"), (small, $"η = {F(SmallLr)}")])
             with
         { Caption = "Sharpness (top Hessian eigenvalue, Lanczos on exact HVPs) against the stability threshold 2/η: at large η it rises to 2/η and stays there (edge of stability); at small η it stays far below." });
         if (dbRuns.Length > 0)
-            res.Figures.Add(LearningFigures.LossCurves(fig, "fig6_7_paper_lrs_db", "The paper's learning rates with the target in dB (centred only)",
+            res.Figures.Add(LearningPlots.LossCurves(fig, "fig6_7_paper_lrs_db", "The paper's learning rates with the target in dB (centred only)",
                 [(dbRuns[0], $"η = {F(PaperLargeLr)}"), (dbRuns[1], $"η = {F(SmallLr)}")])
                 with
             { Caption = $"With the target only centred (in dB, std {F(db.Data.TargetNames.Count > 0 ? TargetStd(db.Data) : double.NaN)} dB), the paper's own pair behaves as in Figs. 6–7: η = 0.02 oscillates, η = 0.0005 converges." });

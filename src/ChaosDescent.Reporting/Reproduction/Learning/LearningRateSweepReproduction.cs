@@ -1,4 +1,7 @@
 using ChaosDescent.Learning;
+using ChaosDescent.Data;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Reporting.Plots;
 
 namespace ChaosDescent.Reporting.Reproduction.Learning;
 
@@ -33,10 +36,10 @@ public sealed class LearningRateSweepReproduction : IReproduction
         var sweep = new SweepResult { Runs = runs, TransitionLr = transition, LastConvergedLr = lastConverged };
 
         string fig = context.FigureDirectory;
-        res.Figures.Add(LearningFigures.SweepLoss(fig, "sweep_loss", sweep));
-        res.Figures.Add(LearningFigures.SweepSharpness(fig, "sweep_sharpness", sweep));
-        res.Figures.Add(LearningFigures.SweepLyapunov(fig, "sweep_lyapunov", sweep));
-        res.Figures.Add(LearningFigures.LossCurves(fig, "sweep_loss_curves", "Training loss at every swept learning rate (standardized data)",
+        res.Figures.Add(LearningPlots.SweepLoss(fig, "sweep_loss", sweep));
+        res.Figures.Add(LearningPlots.SweepSharpness(fig, "sweep_sharpness", sweep));
+        res.Figures.Add(LearningPlots.SweepLyapunov(fig, "sweep_lyapunov", sweep));
+        res.Figures.Add(LearningPlots.LossCurves(fig, "sweep_loss_curves", "Training loss at every swept learning rate (standardized data)",
             runs.Where(r => !r.Diverged).Select(r => (r, $"η = {F(r.Settings.LearningRate)}")).ToList(), withTest: false)
             with
         { Caption = "Training loss of every non-diverged run of the sweep (same initialization)." });
@@ -49,11 +52,11 @@ public sealed class LearningRateSweepReproduction : IReproduction
             var dbRuns = db.RunAll(DbRates, epochs, seed, threads, new Fig67Reproduction.Scaled(context.Progress, 0.65, 0.35));
             var (t2, l2) = SweepResult.Locate(dbRuns);
             dbSweep = new SweepResult { Runs = dbRuns, TransitionLr = t2, LastConvergedLr = l2 };
-            res.Figures.Add(LearningFigures.SweepLyapunov(fig, "sweep_db_lyapunov", dbSweep) with
+            res.Figures.Add(LearningPlots.SweepLyapunov(fig, "sweep_db_lyapunov", dbSweep) with
             {
                 Caption = "Target in dB (only centred): maximal Lyapunov exponent ± 2 SE against η; dashed red: the transition learning rate.",
             });
-            res.Figures.Add(LearningFigures.SweepSharpness(fig, "sweep_db_sharpness", dbSweep) with
+            res.Figures.Add(LearningPlots.SweepSharpness(fig, "sweep_db_sharpness", dbSweep) with
             {
                 Caption = "Target in dB: sharpness at the end against 2/η. The paper's η = 0.02 is beyond the transition here.",
             });

@@ -1,6 +1,8 @@
-using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.Quadrature;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Analyses.Chaos;
 

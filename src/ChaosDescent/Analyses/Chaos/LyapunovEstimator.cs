@@ -1,7 +1,9 @@
-using ChaosDescent.Analyses.Statistics;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Runners;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.Quadrature;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Analyses.Chaos;
 

@@ -1,5 +1,8 @@
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.Grids;
+using ChaosDescent.Numerics.Roots;
 
 namespace ChaosDescent.Analyses.Chaos;
 
@@ -103,8 +106,8 @@ public static class RegimeMap
         Validate(s, map);
         var f = map.Objective;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var etas = LogSpace(s.EtaMin, s.EtaMax, s.EtaPoints);
-        var epss = LogSpace(s.EpsMin, s.EpsMax, s.EpsPoints);
+        var etas = Grid.LogSpace(s.EtaMin, s.EtaMax, s.EtaPoints);
+        var epss = Grid.LogSpace(s.EpsMin, s.EpsMax, s.EpsPoints);
         var start = s.Start ?? DefaultStart(f);
         if (start.Length != f.Dimension) throw new UserInputException($"start has {start.Length} coordinates, the objective has {f.Dimension}");
         int total = etas.Length * epss.Length;
@@ -199,13 +202,7 @@ public static class RegimeMap
         for (double hi = lo * 1.05; hi < 1e3 / L; lo = hi, hi *= 1.05)
         {
             if (Rho(hi) < 1) continue;
-            for (int it = 0; it < 100; it++)
-            {
-                double mid = 0.5 * (lo + hi);
-                if (Rho(mid) < 1) lo = mid;
-                else hi = mid;
-            }
-            return 0.5 * (lo + hi);
+            return Bisection.Boundary(eta => Rho(eta) < 1, lo, hi);
         }
         return double.PositiveInfinity;
     }
@@ -267,6 +264,4 @@ public static class RegimeMap
         : b >= 1L << 20 ? $"{b / (double)(1L << 20):F1} MiB"
         : $"{b / 1024.0:F1} KiB";
 
-    public static double[] LogSpace(double lo, double hi, int n) =>
-        Enumerable.Range(0, n).Select(i => Math.Exp(Math.Log(lo) + (Math.Log(hi) - Math.Log(lo)) * i / (n - 1))).ToArray();
 }

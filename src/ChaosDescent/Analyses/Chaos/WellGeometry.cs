@@ -1,4 +1,6 @@
 using ChaosDescent.Objectives;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.Roots;
 
 namespace ChaosDescent.Analyses.Chaos;
 
@@ -132,19 +134,5 @@ public static class WellGeometry
         return true;
     }
 
-    private static double Bisect(MultiscaleObjective f, double lo, double hi)
-    {
-        double glo = f.Derivative(lo);
-        for (int it = 0; it < 200 && hi - lo > 1e-15 * Math.Max(1, Math.Abs(lo)); it++)
-        {
-            double mid = 0.5 * (lo + hi), gm = f.Derivative(mid);
-            if ((gm > 0) == (glo > 0))
-            {
-                lo = mid;
-                glo = gm;
-            }
-            else hi = mid;
-        }
-        return 0.5 * (lo + hi);
-    }
+    private static double Bisect(MultiscaleObjective f, double lo, double hi) => Bisection.Root(x => f.Derivative(x), lo, hi);
 }

@@ -1,4 +1,5 @@
 using ChaosDescent.Numerics;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 

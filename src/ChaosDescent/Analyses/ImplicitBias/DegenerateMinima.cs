@@ -1,6 +1,7 @@
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 
@@ -347,8 +348,4 @@ public static class DegenerateMinima
         var gnEig = gn.Evd(Symmetricity.Symmetric).EigenValues.Select(c => c.Real).OrderBy(v => v).ToArray();
         return new SpectrumResult(eig, tau, zero, resid, below > 0 ? above / below : double.PositiveInfinity, gnEig);
     }
-
-    /// <summary>Converts a built-in or CSV regression set of this folder into the learning module's data type.</summary>
-    public static RegressionData ToLearningData(RegressionSet set) =>
-        new(set.Name, set.FeatureNames, [set.TargetName], (double[])set.X.Clone(), (double[])set.Y.Clone());
 }

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 
@@ -89,30 +90,30 @@ public abstract class FiniteSumObjective
 /// <summary>Least squares V(w) = (1/2N) Σ (x_nᵀw − y_n)²: H = XᵀX/N, ∇V = H w − Xᵀy/N.</summary>
 public sealed class LeastSquaresObjective : FiniteSumObjective
 {
-    private readonly RegressionSet _data;
+    private readonly RegressionData _data;
     private readonly double[] _h;
     private readonly double[] _c;
 
-    public LeastSquaresObjective(RegressionSet data)
+    public LeastSquaresObjective(RegressionData data)
     {
         _data = data;
-        int d = data.Dimension;
+        int d = data.InputCount;
         _h = new double[d * d];
         _c = new double[d];
         for (int n = 0; n < data.Count; n++)
         {
-            var x = data.Row(n);
+            var x = data.Input(n);
             for (int i = 0; i < d; i++)
             {
-                _c[i] += x[i] * data.Y[n] / data.Count;
+                _c[i] += x[i] * data.Targets[n] / data.Count;
                 for (int j = 0; j < d; j++) _h[i * d + j] += x[i] * x[j] / data.Count;
             }
         }
     }
 
-    public RegressionSet Data => _data;
+    public RegressionData Data => _data;
     public override string Name => $"least squares on {_data.Name}";
-    public override int Dimension => _data.Dimension;
+    public override int Dimension => _data.InputCount;
     public override int Count => _data.Count;
     public override bool IsQuadratic => true;
 
@@ -121,8 +122,8 @@ public sealed class LeastSquaresObjective : FiniteSumObjective
         double s = 0;
         for (int n = 0; n < _data.Count; n++)
         {
-            var x = _data.Row(n);
-            double r = -_data.Y[n];
+            var x = _data.Input(n);
+            double r = -_data.Targets[n];
             for (int k = 0; k < x.Length; k++) r += x[k] * w[k];
             s += r * r;
         }
@@ -131,8 +132,8 @@ public sealed class LeastSquaresObjective : FiniteSumObjective
 
     public override void AddSampleGradient(int n, ReadOnlySpan<double> w, Span<double> g, double scale)
     {
-        var x = _data.Row(n);
-        double r = -_data.Y[n];
+        var x = _data.Input(n);
+        double r = -_data.Targets[n];
         for (int k = 0; k < x.Length; k++) r += x[k] * w[k];
         r *= scale;
         for (int k = 0; k < x.Length; k++) g[k] += r * x[k];

@@ -1,4 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.Grids;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 
@@ -67,7 +69,7 @@ public sealed class GibbsLaw
         double v0 = f.Value(wStar);
         var z = new double[d];
         var w = new double[d];
-        double[] axis(int i) => Enumerable.Range(0, m).Select(j => -half[i] + 2 * half[i] * j / (m - 1)).ToArray();
+        double[] axis(int i) => Grid.Linspace(-half[i], half[i], m);
         var ax = Enumerable.Range(0, d).Select(axis).ToArray();
         var dens = new double[m * (d == 2 ? m : 1)];
         double boundaryMin = double.PositiveInfinity;

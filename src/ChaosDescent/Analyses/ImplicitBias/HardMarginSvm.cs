@@ -1,4 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Data;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ChaosDescent.Data;
 using ChaosDescent.Maps;
 
 namespace ChaosDescent.Analyses.ImplicitBias;

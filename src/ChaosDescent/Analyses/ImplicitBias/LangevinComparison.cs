@@ -1,4 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 
@@ -197,7 +199,7 @@ public static class LangevinComparison
         for (int i = 0; i < d; i++)
         {
             var dir = Enumerable.Range(0, d).Select(k => vecs[k, i]).ToArray();
-            ks[i] = GaussianTools.KolmogorovSmirnov(samples.FinalProjections(dir), gibbs.MarginalCdf[i]);
+            ks[i] = Distances.KolmogorovSmirnov(samples.FinalProjections(dir), gibbs.MarginalCdf[i]);
         }
         return new MethodSummary
         {
@@ -216,7 +218,7 @@ public static class LangevinComparison
             CovarianceErrorToGibbs = GaussianTools.FrobeniusRelative(cov, gibbs.Covariance),
             W2RelativeToGibbs = GaussianTools.GaussianW2(mean, cov, gibbs.Mean, gibbs.Covariance, d) / Math.Sqrt(trG),
             KsToGibbs = ks,
-            KsCritical = GaussianTools.KsCritical(samples.Chains),
+            KsCritical = Distances.KolmogorovSmirnovCritical(samples.Chains, alpha: 0.01),
             Samples = samples,
         };
     }
@@ -240,7 +242,7 @@ public static class LangevinComparison
         var dn = new double[n * d * d];
         for (int m = 0; m < n; m++)
         {
-            var x = data.Row(m);
+            var x = data.Input(m);
             for (int i = 0; i < d; i++)
                 for (int j = 0; j < d; j++) dn[m * d * d + i * d + j] = x[i] * x[j] - h[i * d + j];
         }

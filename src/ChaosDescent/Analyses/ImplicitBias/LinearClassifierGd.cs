@@ -1,3 +1,5 @@
+using ChaosDescent.Data;
+
 namespace ChaosDescent.Analyses.ImplicitBias;
 
 /// <summary>Loss ℓ(u) of the margin u = y wᵀx (Assumptions 2–3 of Soudry et al.: both have a tight exponential tail with a = c = 1).</summary>

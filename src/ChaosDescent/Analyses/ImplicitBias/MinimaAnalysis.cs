@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ChaosDescent.Data;
 using ChaosDescent.Learning;
 using ChaosDescent.Maps;
 
@@ -88,7 +89,7 @@ public static class MinimaAnalysis
         if (settings.Batch < 1) throw new UserInputException($"batch must be at least 1 (got {settings.Batch})");
         bool builtin = DataSources.IsBuiltin(settings.Data);
         var raw = builtin
-            ? DegenerateMinima.ToLearningData(DataSources.LoadRegression(settings.Data, settings.Target, settings.DataSeed))
+            ? DataSources.LoadRegression(settings.Data, settings.Target, settings.DataSeed)
             : CsvDataLoader.Load(settings.Data, settings.Target);
         if (settings.Samples is { } ns)
         {
@@ -96,7 +97,7 @@ public static class MinimaAnalysis
             raw = raw.Subset(Enumerable.Range(0, ns).ToArray());
         }
         string pre = settings.Preprocessing.Trim().ToLowerInvariant();
-        var prep = pre == "auto" ? (builtin ? Learning.Preprocessing.None : Learning.Preprocessing.Standardize) : DataPreparation.ParsePreprocessing(pre);
+        var prep = pre == "auto" ? (builtin ? Data.Preprocessing.None : Data.Preprocessing.Standardize) : DataPreparation.ParsePreprocessing(pre);
         var set = DataPreparation.Prepare(raw, prep, 0, settings.Seed).Train;
         var res = DegenerateMinima.Run(set, new MinimaSettings
         {

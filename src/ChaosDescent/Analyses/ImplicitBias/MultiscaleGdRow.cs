@@ -1,6 +1,9 @@
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 
@@ -80,7 +83,7 @@ public static class MultiscaleGdRow
             Curvature = kappa,
             LinearizedMapVariance = gibbs.Temperature / (kappa * (1 - eta * kappa / 2)),
             Ks = Distances.KolmogorovSmirnov(x, law.Cdf),
-            KsCritical = GaussianTools.KsCritical(x.Length),
+            KsCritical = Distances.KolmogorovSmirnovCritical(x.Length, alpha: 0.01),
             W1 = Distances.Wasserstein1(x, law),
             Diverged = res.Divergence.Count,
             Sample = x,

@@ -1,4 +1,5 @@
 using ChaosDescent.Numerics;
+using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ChaosDescent.Data;
 using ChaosDescent.Learning;
 using ChaosDescent.Maps;
 

@@ -1,3 +1,5 @@
+using ChaosDescent.Numerics.Quadrature;
+
 namespace ChaosDescent.Analyses.Landscapes.Convergence;
 
 /// <summary>
@@ -50,7 +52,8 @@ public static class Wasserstein2
         Array.Sort(x);
         int n = x.Length;
         if (n == 0) return double.NaN;
-        var (nodes, weights) = GaussLegendre(points);
+        var rule = GaussLegendre.Get(points);
+        var (nodes, weights) = (rule.Nodes, rule.Weights);
         double total = 0;
         for (int i = 0; i < n; i++)
         {
@@ -62,11 +65,5 @@ public static class Wasserstein2
             }
         }
         return Math.Sqrt(total);
-    }
-
-    private static (double[] Nodes, double[] Weights) GaussLegendre(int n)
-    {
-        var rule = new MathNet.Numerics.Integration.GaussLegendreRule(-1, 1, n);
-        return (rule.Abscissas, rule.Weights);
     }
 }

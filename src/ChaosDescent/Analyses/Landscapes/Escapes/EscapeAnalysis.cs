@@ -1,6 +1,9 @@
 using ChaosDescent.Analyses.Landscapes.Wells;
 using ChaosDescent.Maps;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.Roots;
 
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 
@@ -225,7 +228,7 @@ public sealed class EscapeAnalysis
                 if (double.IsFinite(bound) && dir * (outside - bound) >= 0) outside = bound;
             }
             if (G(outside) < 0) return outside; // never reaches the level (fraction·ΔF above the boundary): whole side
-            var (a, b) = Landscape1D.Bisect(G, Math.Min(w.Minimum, outside), Math.Max(w.Minimum, outside));
+            var (a, b) = Bisection.Bracket(G, Math.Min(w.Minimum, outside), Math.Max(w.Minimum, outside));
             return dir < 0 ? b : a; // stay inside the core
         }
     }

@@ -1,3 +1,5 @@
+using ChaosDescent.Numerics.Roots;
+
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 
 /// <summary>One point of a Kaplan–Meier survival curve: S(t) just after step t, with Greenwood's standard error.</summary>
@@ -83,12 +85,7 @@ public sealed class ExitTimeStatistics
         // lower p: ℓ increases on (0, p̂)
         double lo = pHat, hi = pHat;
         while (LogLik(lo) > target && lo > 1e-300) lo *= 0.5;
-        for (int it = 0; it < 200; it++)
-        {
-            double mid = 0.5 * (lo + hi);
-            if (LogLik(mid) > target) hi = mid; else lo = mid;
-        }
-        double pLo = 0.5 * (lo + hi);
+        double pLo = Bisection.Boundary(p => !(LogLik(p) > target), lo, hi);
         // upper p: ℓ decreases on (p̂, 1)
         lo = pHat;
         hi = pHat;
@@ -97,12 +94,7 @@ public sealed class ExitTimeStatistics
         if (LogLik(hi) > target) pHi = 1;
         else
         {
-            for (int it = 0; it < 200; it++)
-            {
-                double mid = 0.5 * (lo + hi);
-                if (LogLik(mid) > target) lo = mid; else hi = mid;
-            }
-            pHi = 0.5 * (lo + hi);
+            pHi = Bisection.Boundary(p => LogLik(p) > target, lo, hi);
         }
         return (1 / pHi, 1 / pLo);
     }

@@ -2,6 +2,7 @@ using ChaosDescent.Analyses.Landscapes.Wells;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
+using ChaosDescent.Numerics.Roots;
 
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 
@@ -33,20 +34,8 @@ public sealed record MicroWell(double Minimum, double Lo, double Hi, double Curv
         double half = 4 * period;
         const int nodes = 8001;
         double D(double x) => objective.Derivative(x);
-        var roots = new List<(double X, bool IsMin)>();
-        double lo = x0 - half, h = 2 * half / (nodes - 1);
-        double xPrev = lo, gPrev = D(lo);
-        for (int i = 1; i < nodes; i++)
-        {
-            double x = lo + i * h, g = D(x);
-            if (gPrev != 0 && g != 0 && Math.Sign(g) != Math.Sign(gPrev))
-            {
-                var (a, b) = Landscape1D.Bisect(D, xPrev, x);
-                roots.Add((0.5 * (a + b), gPrev < 0));
-            }
-            xPrev = x;
-            gPrev = g;
-        }
+        // a minimum is a rising zero of f′ (− to +), a maximum a falling one
+        var roots = Bisection.Scan(D, x0 - half, x0 + half, nodes).Select(r => (X: r.Root, IsMin: r.Rising)).ToList();
         var minima = roots.Where(r => r.IsMin).Select(r => r.X).OrderBy(m => Math.Abs(m - x0)).ToArray();
         foreach (var m in minima)
         {

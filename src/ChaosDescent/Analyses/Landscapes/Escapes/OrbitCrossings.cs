@@ -1,5 +1,6 @@
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 

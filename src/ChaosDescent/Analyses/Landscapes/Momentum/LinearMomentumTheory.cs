@@ -1,5 +1,6 @@
 using ChaosDescent.Maps;
 using MathNet.Numerics.LinearAlgebra;
+using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Analyses.Landscapes.Momentum;
 
@@ -33,13 +34,8 @@ public sealed class LinearMomentumTheory
         if (SpectralRadius < 1)
         {
             int n = a.RowCount;
-            // (I − A⊗A) vec Σ = σ² vec(BBᵀ)
-            var kron = a.KroneckerProduct(a);
-            var lhs = Matrix<double>.Build.DenseIdentity(n * n) - kron;
-            var bb = b.OuterProduct(b) * sigma2;
-            var rhs = Vector<double>.Build.Dense(n * n, i => bb[i / n, i % n]);
-            var vec = lhs.Solve(rhs);
-            Covariance = Matrix<double>.Build.Dense(n, n, (i, j) => vec[i * n + j]);
+            var q = GaussianTools.ToArray(b.OuterProduct(b) * sigma2);
+            Covariance = GaussianTools.ToMatrix(GaussianTools.DiscreteLyapunov(GaussianTools.ToArray(a), q, n), n);
         }
     }
 

@@ -3,6 +3,8 @@ using ChaosDescent.Analyses.Landscapes.Wells;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
+using ChaosDescent.Analyses.Distributions;
+using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Analyses.Landscapes.Momentum;
 

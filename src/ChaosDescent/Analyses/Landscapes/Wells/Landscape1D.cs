@@ -1,4 +1,6 @@
 using ChaosDescent.Objectives;
+using ChaosDescent.Numerics.Polynomials;
+using ChaosDescent.Numerics.Roots;
 
 namespace ChaosDescent.Analyses.Landscapes.Wells;
 
@@ -30,8 +32,8 @@ public sealed class Landscape1D
         if (f0 is PolynomialPotential p)
         {
             _c = Trim(p.Coefficients.ToArray());
-            _d1 = Trim(Derive(_c));
-            _d2 = Trim(Derive(_d1));
+            _d1 = Trim(Polynomial.Derivative(_c));
+            _d2 = Trim(Polynomial.Derivative(_d1));
             // Cauchy bound of f0′ − c for each level c, and of f0″ (its roots are the critical points of f0′).
             double bound = 1;
             foreach (var c in levels.Append(0.0))
@@ -57,9 +59,9 @@ public sealed class Landscape1D
     /// <summary>True when the domain bound and the root isolation are exact (polynomial f0).</summary>
     public bool Certified { get; }
 
-    public double Value(double x) => _c is null ? Potential.Value([x]) : Horner(_c, x);
-    public double D1(double x) => _d1 is null ? Potential.Derivative(x) : Horner(_d1, x);
-    public double D2(double x) => _d2 is null ? Potential.SecondDerivative(x) : Horner(_d2, x);
+    public double Value(double x) => _c is null ? Potential.Value([x]) : Polynomial.Evaluate(_c, x);
+    public double D1(double x) => _d1 is null ? Potential.Derivative(x) : Polynomial.Evaluate(_d1, x);
+    public double D2(double x) => _d2 is null ? Potential.SecondDerivative(x) : Polynomial.Evaluate(_d2, x);
 
     /// <summary>Sorted real roots of f0′(x) − level on [lo, hi] (the domain by default).</summary>
     public double[] RootsOfD1(double level, double? lo = null, double? hi = null)
@@ -84,28 +86,6 @@ public sealed class Landscape1D
         return new[] { lo }.Concat(inner).Append(hi).Distinct().OrderBy(v => v).ToArray();
     }
 
-    /// <summary>
-    /// Root of g on [lo, hi] given g(lo) and g(hi) of opposite signs: bisection down to adjacent doubles.
-    /// Returns the bracket (a, b) with sign(g(a)) ≠ sign(g(b)) (or a = b at an exact zero).
-    /// </summary>
-    public static (double Lo, double Hi) Bisect(Func<double, double> g, double lo, double hi)
-    {
-        double glo = g(lo), ghi = g(hi);
-        if (glo == 0) return (lo, lo);
-        if (ghi == 0) return (hi, hi);
-        if (Math.Sign(glo) == Math.Sign(ghi)) throw new ArgumentException("no sign change on the bracket");
-        for (int it = 0; it < 2200; it++)
-        {
-            double mid = 0.5 * (lo + hi);
-            if (mid <= lo || mid >= hi) break; // adjacent doubles
-            double gm = g(mid);
-            if (gm == 0) return (mid, mid);
-            if (Math.Sign(gm) == Math.Sign(glo)) { lo = mid; glo = gm; }
-            else hi = mid;
-        }
-        return (lo, hi);
-    }
-
     // ---- polynomial root isolation ----------------------------------------------------------------------
 
     private double[] PolynomialRoots(double[] p, double lo, double hi)
@@ -118,21 +98,20 @@ public sealed class Landscape1D
             double r = -p[0] / p[1];
             return r >= lo && r <= hi ? [r] : [];
         }
-        var crit = PolynomialRoots(Trim(Derive(p)), lo, hi);
+        var crit = PolynomialRoots(Trim(Polynomial.Derivative(p)), lo, hi);
         var breaks = new[] { lo }.Concat(crit.Where(c => c > lo && c < hi)).Append(hi).ToArray();
         var roots = new List<double>();
         for (int i = 0; i + 1 < breaks.Length; i++)
         {
             double u = breaks[i], v = breaks[i + 1];
-            double pu = Horner(p, u), pv = Horner(p, v);
+            double pu = Polynomial.Evaluate(p, u), pv = Polynomial.Evaluate(p, v);
             if (pu == 0) Add(u);
             else if (pv != 0 && Math.Sign(pu) != Math.Sign(pv))
             {
-                var (a, b) = Bisect(x => Horner(p, x), u, v);
-                Add(0.5 * (a + b));
+                Add(Bisection.Root(x => Polynomial.Evaluate(p, x), u, v, pu, pv));
             }
         }
-        if (Horner(p, hi) == 0) Add(hi);
+        if (Polynomial.Evaluate(p, hi) == 0) Add(hi);
         return roots.ToArray();
 
         void Add(double r)
@@ -141,27 +120,8 @@ public sealed class Landscape1D
         }
     }
 
-    private static double[] ScanRoots(Func<double, double> g, double lo, double hi)
-    {
-        var roots = new List<double>();
-        int m = ScanNodes;
-        double h = (hi - lo) / (m - 1);
-        double xPrev = lo, gPrev = g(lo);
-        if (gPrev == 0) roots.Add(lo);
-        for (int i = 1; i < m; i++)
-        {
-            double x = i == m - 1 ? hi : lo + i * h, gx = g(x);
-            if (gx == 0) roots.Add(x);
-            else if (gPrev != 0 && Math.Sign(gx) != Math.Sign(gPrev))
-            {
-                var (a, b) = Bisect(g, xPrev, x);
-                roots.Add(0.5 * (a + b));
-            }
-            xPrev = x;
-            gPrev = gx;
-        }
-        return roots.Distinct().ToArray();
-    }
+    private static double[] ScanRoots(Func<double, double> g, double lo, double hi) =>
+        Bisection.Scan(g, lo, hi, ScanNodes).Select(r => r.Root).Distinct().ToArray();
 
     private (double, double) ExpandDomain(double[] levels)
     {
@@ -176,21 +136,6 @@ public sealed class Landscape1D
         }
         double pad = 0.25 * (hi - lo);
         return (lo - pad, hi + pad);
-    }
-
-    internal static double Horner(double[] c, double x)
-    {
-        double s = c[^1];
-        for (int k = c.Length - 2; k >= 0; k--) s = Math.FusedMultiplyAdd(s, x, c[k]);
-        return s;
-    }
-
-    private static double[] Derive(double[] c)
-    {
-        if (c.Length <= 1) return [0.0];
-        var d = new double[c.Length - 1];
-        for (int k = 1; k < c.Length; k++) d[k - 1] = k * c[k];
-        return d;
     }
 
     private static double[] Shift(double[] c, double level)

@@ -1,4 +1,5 @@
 using ChaosDescent.Objectives;
+using ChaosDescent.Numerics.Roots;
 
 namespace ChaosDescent.Analyses.Landscapes.Wells;
 
@@ -200,7 +201,7 @@ public sealed class WellConnectivity
 
         CertifiedEndpoint Root(double level, double p, double q, EndpointKind kind)
         {
-            var (u, v) = Landscape1D.Bisect(x => land.D1(x) - level, p, q);
+            var (u, v) = Bisection.Bracket(x => land.D1(x) - level, p, q);
             return new CertifiedEndpoint(0.5 * (u + v), u, v, kind);
         }
     }
@@ -287,12 +288,6 @@ public sealed class WellConnectivity
         bool cLo = Analyze(family(lo), a, b).Connected, cHi = Analyze(family(hi), a, b).Connected;
         if (cLo == cHi)
             throw new UserInputException($"S is {(cLo ? "connected" : "disconnected")} at both ends of the parameter range [{lo}, {hi}]: no transition to locate");
-        for (int it = 0; it < 200; it++)
-        {
-            double mid = 0.5 * (lo + hi);
-            if (mid <= lo || mid >= hi) break;
-            if (Analyze(family(mid), a, b).Connected == cLo) lo = mid; else hi = mid;
-        }
-        return 0.5 * (lo + hi);
+        return Bisection.Boundary(p => Analyze(family(p), a, b).Connected == cLo, lo, hi);
     }
 }
