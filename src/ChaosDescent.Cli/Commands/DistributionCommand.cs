@@ -61,6 +61,7 @@ public sealed class DistributionCommand : ICliCommand
             string name = $"{rep.Objective}-{rep.Map}-{mode}";
             var figures = DistributionPlots.HistogramVsGibbs(result, dir, name, $"{rep.Objective}, {rep.Map}, eta = {F(rep.Eta)}, eps = {F(rep.Eps)}");
             var csv = DistributionPlots.WriteCsv(result, Path.Combine(dir, name + ".csv"));
+            if (rep.Stationarity?.Warning is { } notStationary) stderr.WriteLine($"warning: {notStationary}");
             if (rep.Diverged > 0)
                 stderr.WriteLine($"warning: {rep.Diverged} of {settings.Particles} particles diverged (first at step {rep.DivergedFirstStep}); statistics use the others");
             if (run.AsJson(r))

@@ -26,7 +26,7 @@ public sealed class EscapeCommand : ICliCommand
         var d = new EscapeStudySettings();
         var particles = new Option<int>("--particles", "-n") { Description = "ensemble size", DefaultValueFactory = _ => d.Particles };
         var steps = new Option<int>("--steps", "-k") { Description = "steps per particle", DefaultValueFactory = _ => d.Steps };
-        var burnIn = new Option<int>("--burn-in") { Description = "steps before occupation and rates are counted", DefaultValueFactory = _ => d.BurnIn };
+        var burnIn = new Option<int?>("--burn-in") { Description = "steps before occupation and rates are counted (default: 5 relaxation times, measured from the run)" };
         var fromWell = new Option<int?>("--from-well") { Description = "well index to start in (0 = leftmost; default the rightmost)" };
         var init = new Option<string?>("--init") { Description = "initial ensemble instead: uniform:LO,HI | gaussian:MEAN,SD | point:X" };
         var core = new Option<double>("--core") { Description = "core of a well: f0 - f0(min) <= CORE * barrier (transitions count on entering another core)", DefaultValueFactory = _ => d.CoreFraction };
@@ -87,6 +87,7 @@ public sealed class EscapeCommand : ICliCommand
                 figures.Add(LandscapePlots.Traces(a.Result.Trace, a.Wells.Maxima, $"trajectories: {title}", dir, name + "-traces"));
             string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + "-survival.csv"), ["step", "survival", "standard_error", "at_risk", "events"],
                 (startStats?.KaplanMeier() ?? []).Select(p => new double[] { p.Step, p.Survival, p.StandardError, p.AtRisk, p.Events }));
+            foreach (var warning in rep.Warnings) stderr.WriteLine($"warning: {warning}");
             if (rep.Diverged > 0)
                 stderr.WriteLine($"warning: {rep.Diverged} particles diverged (first at step {rep.DivergedFirstStep}); they count as censored");
             if (asJson)
@@ -95,12 +96,13 @@ public sealed class EscapeCommand : ICliCommand
                 return 0;
             }
             stdout.WriteLine(title + $"   {n:N0} particles x {k:N0} steps (burn-in {rep.BurnIn}), start in well {rep.StartWell}, {rep.Seconds:F2} s");
+            stdout.WriteLine($"burn-in: {rep.BurnInRule}");
             if (rep.Sigma2 is { } sig) stdout.WriteLine($"sigma^2 = {F(sig)}, T = eta sigma^2/2 = {F(rep.Temperature!.Value)}; S of Remark 12 {(rep.SConnected == true ? "connected" : rep.SConnected is null ? "n/a" : "NOT connected")}");
             else stdout.WriteLine($"no Gibbs/Kramers prediction: {rep.GibbsNote}");
             foreach (var w in rep.Wells)
             {
                 stdout.WriteLine($"well {w.Index} ({F(w.Interval[0])}, {F(w.Interval[1])}), min {F(w.Minimum)}, barrier {F(w.Barrier)}:");
-                stdout.WriteLine($"   occupation {F(w.Occupation, "F4")}   Gibbs {F(w.OccupationGibbs ?? double.NaN, "F4")}   from rates {F(w.OccupationFromRates, "F4")}");
+                stdout.WriteLine($"   occupation {F(w.Occupation, "F4")} +- {F(w.OccupationStderr, "F4")}   Gibbs {F(w.OccupationGibbs ?? double.NaN, "F4")}   from rates {F(w.OccupationFromRates, "F4")}");
                 stdout.WriteLine($"   mean exit time {F(w.MeanExitTime, "G5")} [{F(w.MeanExitTimeCi[0], "G5")}, {F(w.MeanExitTimeCi[1], "G5")}] ({w.MeanExitTimeMethod})   Eyring-Kramers {F(w.MeanExitTimeKramers ?? double.NaN, "G5")}");
                 if (w.FirstExits is { } fe)
                     stdout.WriteLine($"   first exits: {fe.Exits} of {fe.Runs} ({fe.Censored} censored), KM median {F(fe.KmMedian)}");

@@ -25,10 +25,12 @@ public sealed class LyapunovCommand : ICliCommand
         var spectrum = new Option<bool>("--spectrum") { Description = "also the full spectrum (QR / Benettin)" };
         var start = new Option<string?>("--start") { Description = "every orbit starts at X[,Y] (default: random, --init)" };
         var init = new Option<string?>("--init") { Description = "random starts: uniform:LO,HI | gaussian:MEAN,SD (default: middle half of f0's range)" };
+        var target = new Option<double?>("--target-stderr", "--tolerance") { Description = "extend the run in chunks of --steps until the standard error of lambda is at most this (default: off)" };
+        var maxSteps = new Option<long>("--max-steps") { Description = "with --target-stderr: at most this many steps per orbit", DefaultValueFactory = _ => d.MaxSteps };
         var run = new RunOptions();
         var cmd = new Command("lyapunov", "Lyapunov exponent of GD (or heavy ball, NAG) against Thm. 9's m + ln(eta/eps)");
         system.AddTo(cmd);
-        foreach (var o in new Option[] { steps, burnIn, orbits, batches, spectrum, start, init }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { steps, burnIn, orbits, batches, spectrum, start, init, target, maxSteps }) cmd.Options.Add(o);
         run.AddTo(cmd);
         cmd.SetAction(r =>
         {
@@ -46,8 +48,12 @@ public sealed class LyapunovCommand : ICliCommand
                     : r.GetValue(init) is { } i ? InitialCondition.Parse(i) : null,
                 Seed = run.SeedValue(r),
                 Threads = run.ThreadsValue(r),
+                TargetStdErr = r.GetValue(target),
+                MaxSteps = r.GetValue(maxSteps),
             };
             var rep = ConsoleProgress.Run(stderr, "orbits", p => LyapunovAnalysis.Run(sys, settings, p));
+            if (rep.Converged == false)
+                stderr.WriteLine($"warning: the standard error {rep.Stderr:G3} did not reach --target-stderr {rep.TargetStderr:G3} within --max-steps {settings.MaxSteps}");
             if (rep.DivergedOrbits > 0)
                 stderr.WriteLine($"warning: {rep.DivergedOrbits} of {rep.Orbits} orbits diverged (first at step {rep.FirstDivergenceStep}); they are left out");
             if (run.AsJson(r))
@@ -58,6 +64,10 @@ public sealed class LyapunovCommand : ICliCommand
             stdout.WriteLine($"{rep.Objective}: f = {rep.Formula}   eps = {F(rep.Eps)}   eta = {F(rep.Eta)}   map = {rep.Map}   (eta/eps = {F(rep.Eta / rep.Eps, "G4")})");
             stdout.WriteLine($"{rep.Orbits - rep.DivergedOrbits} orbits x {rep.StepsPerOrbit:N0} steps ({rep.BurnIn:N0} burn-in), {rep.Seconds:F2} s");
             stdout.WriteLine($"lambda (maximal)          = {F(rep.Lambda, "F5")} +- {F(rep.Stderr, "F5")}");
+            if (rep.TargetStderr is { } tol)
+                stdout.WriteLine(rep.Converged == true
+                    ? $"converged: stderr <= {F(tol)} after {rep.StepsPerOrbit:N0} steps per orbit"
+                    : $"NOT converged: stderr {F(rep.Stderr)} > {F(tol)} at the cap of {settings.MaxSteps:N0} steps per orbit");
             if (rep.Estimate!.StateDimension > 1)
                 stdout.WriteLine($"eq. 4: mean ln||J||_2     = {F(rep.Eq4NormAverage, "F5")} +- {F(rep.Eq4NormAverageStderr, "F5")}  (Thm. 9's quantity; >= lambda)");
             if (rep.Theory is { } th)

@@ -3,6 +3,9 @@ using ChaosDescent.Objectives;
 
 namespace ChaosDescent.Analyses.Chaos;
 
+/// <summary>The running estimate after each chunk of a run extended to a target standard error.</summary>
+public sealed record LyapunovRunningReport(long Steps, double Lambda, double Stderr);
+
 /// <summary>A Lyapunov estimate of one system together with Thm. 9's prediction (CLI <c>chaosdescent lyapunov --json</c>).</summary>
 /// <remarks>
 /// <c>Lambda</c>: Maximal exponent (eq. 4 in 1-D; tangent renormalization in d ≥ 2).<br/>
@@ -16,7 +19,7 @@ public sealed record LyapunovReport(
     [property: System.Text.Json.Serialization.JsonPropertyName("eq4_norm_average")] double Eq4NormAverage,
     [property: System.Text.Json.Serialization.JsonPropertyName("eq4_norm_average_stderr")] double Eq4NormAverageStderr,
     double[]? Spectrum, double[]? SpectrumStderr, double[]? SpectrumTheory, int Orbits, int DivergedOrbits,
-    long? FirstDivergenceStep, long StepsPerOrbit, int BatchesPerOrbit, long BurnIn, ulong Seed, double Seconds,
+    long? FirstDivergenceStep, long StepsPerOrbit, int BatchesPerOrbit, long BurnIn, double? TargetStderr, bool? Converged, LyapunovRunningReport[] Running, ulong Seed, double Seconds,
     [property: System.Text.Json.Serialization.JsonIgnore] LyapunovResult? Estimate);
 
 /// <summary>
@@ -50,6 +53,7 @@ public static class LyapunovAnalysis
             Eq4NormAverage: result.NormAverage, Eq4NormAverageStderr: result.NormAverageStdErr, Spectrum: result.Spectrum,
             SpectrumStderr: result.SpectrumStdErr, SpectrumTheory: spectrumTheory, Orbits: result.Orbits,
             DivergedOrbits: result.DivergedOrbits, FirstDivergenceStep: result.FirstDivergenceStep, StepsPerOrbit: result.StepsPerOrbit,
-            BatchesPerOrbit: result.BatchesPerOrbit, BurnIn: settings.BurnIn, Seed: settings.Seed, Seconds: result.Seconds, Estimate: result);
+            BatchesPerOrbit: result.BatchesPerOrbit, BurnIn: settings.BurnIn, TargetStderr: result.TargetStdErr, Converged: result.Converged,
+            Running: result.Running.Select(p => new LyapunovRunningReport(p.Steps, p.Lambda, p.StdErr)).ToArray(), Seed: settings.Seed, Seconds: result.Seconds, Estimate: result);
     }
 }

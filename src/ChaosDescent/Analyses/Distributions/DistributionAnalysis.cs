@@ -44,6 +44,9 @@ public sealed record DistributionSettings
 public sealed record MarginalReport(int Coordinate, double Mean, double Variance, double? GibbsMean, double? GibbsVariance,
     double? TvToGibbs, double? KsToGibbs, double? W1ToGibbs);
 
+/// <summary>Two-sample KS between the ensemble at half the run and at its end: is the ensemble already stationary?</summary>
+public sealed record StationarityReport(int FromStep, int ToStep, double[] Ks, double Critical, bool Stationary, string? Warning);
+
 /// <summary>Distances between the laws of the two maps for one coordinate.</summary>
 public sealed record BetweenMapsReport(int Coordinate, double Tv, double Ks, double W1, bool Binned,
     [property: JsonPropertyName("ks_critical_0_001")] double? KsCritical0001);
@@ -57,7 +60,7 @@ public sealed record DistributionReport(
     string Mode, int Particles, long Steps, long BurnIn, ulong Seed, string? Initial, long SampleSize, double? Sigma2,
     string? GibbsNote, double? TvToGibbs, double? KsToGibbs, double? W1ToGibbs, bool DistancesBinned,
     MarginalReport[] Marginals, [property: JsonPropertyName("tv_to_gibbs_2d")] double? TvToGibbs2D, string? ComparedMap,
-    BetweenMapsReport[]? BetweenMaps, int Diverged, long? DivergedFirstStep, double Seconds,
+    BetweenMapsReport[]? BetweenMaps, int Diverged, long? DivergedFirstStep, StationarityReport? Stationarity, double Seconds,
     [property: JsonIgnore] DistributionComparison? Comparison);
 
 /// <summary>
@@ -105,7 +108,8 @@ public static class DistributionAnalysis
             Marginals: first.Marginals.Select(mc => new MarginalReport(mc.Coordinate, mc.Moments.Mean, mc.Moments.Variance, mc.GibbsMean, mc.GibbsVariance, mc.Distances?.TotalVariation, mc.Distances?.KolmogorovSmirnov, mc.Distances?.Wasserstein1)).ToArray(),
             TvToGibbs2D: first.TotalVariation2D, ComparedMap: other?.Name,
             BetweenMaps: between?.Select((b, i) => new BetweenMapsReport(i, b.TotalVariation, b.KolmogorovSmirnov, b.Wasserstein1, b.Binned, b.Binned ? null : Distances.KolmogorovSmirnovCritical(first.SampleSize, second!.SampleSize))).ToArray(),
-            Diverged: first.DivergedCount, DivergedFirstStep: first.DivergedFirstStep, Seconds: first.Seconds, Comparison: first);
+            Diverged: first.DivergedCount, DivergedFirstStep: first.DivergedFirstStep, Stationarity: first.Stationarity is { } st ? new StationarityReport(st.FromStep, st.ToStep, st.KsPerCoordinate, st.Critical, st.Stationary, st.Warning) : null,
+            Seconds: first.Seconds, Comparison: first);
     }
 
     private static IProgress<double>? Half(IProgress<double>? p, int part) =>

@@ -13,8 +13,9 @@ public sealed record EscapeStudySettings
     /// <summary><c>steps</c> (default 20000): steps per particle.</summary>
     public int Steps { get; init; } = 20_000;
 
-    /// <summary><c>burn_in</c> (default 0): steps before occupation and rates are counted.</summary>
-    public int BurnIn { get; init; }
+    /// <summary><c>burn_in</c> (default null: 5 relaxation times, measured from the run, see <see cref="RelaxationBurnIn"/>):
+    /// steps before occupation and rates are counted.</summary>
+    public int? BurnIn { get; init; }
 
     /// <summary><c>from_well</c> (default null: the rightmost well): well index to start in (0 = leftmost).</summary>
     public int? FromWell { get; init; }
@@ -41,7 +42,7 @@ public sealed record FirstExitsReport(int Runs, int Exits, int Censored, double 
 public sealed record ReachableFromMinimum(double[] Interval, bool Trapped, bool Converged);
 
 /// <summary>One well: occupation against the rescaled Gibbs mass, mean exit time against Eyring–Kramers.</summary>
-public sealed record WellEscapeReport(int Index, double[] Interval, double Minimum, double Barrier, double[] Core, double Occupation,
+public sealed record WellEscapeReport(int Index, double[] Interval, double Minimum, double Barrier, double[] Core, double Occupation, double OccupationStderr,
     double? OccupationGibbs, double OccupationFromRates, double MeanExitTime, double[] MeanExitTimeCi, string MeanExitTimeMethod,
     double? MeanExitTimeKramers, FirstExitsReport? FirstExits, long Exits, long Exposure, double EscapeRatePerStep,
     double? KramersRatePerStep, bool? TrappedRemark12, ReachableFromMinimum? ReachableFromMinimum);
@@ -53,7 +54,7 @@ public sealed record WellEscapeReport(int Index, double[] Interval, double Minim
 /// </remarks>
 public sealed record EscapeReport(
     string Objective, string Formula, IReadOnlyDictionary<string, double> Parameters, double Eps, double Eta, string Map,
-    int Particles, int Steps, int BurnIn, ulong Seed, int StartWell, double CoreFraction, double? Sigma2, double? Temperature,
+    int Particles, int Steps, int BurnIn, string BurnInRule, double? RelaxationTimeSteps, bool Equilibrated, IReadOnlyList<string> Warnings, ulong Seed, int StartWell, double CoreFraction, double? Sigma2, double? Temperature,
     string? GibbsNote, bool? SConnected, WellEscapeReport[] Wells, double[][] RatesPerStep, long[][] Transitions, int Diverged,
     long? DivergedFirstStep, double Seconds, [property: JsonIgnore] EscapeAnalysis? Analysis);
 
@@ -93,10 +94,11 @@ public static class EscapeStudy
         int nr = a.Result.RegionCount;
         return new EscapeReport(
             Objective: obj.Name, Formula: obj.Formula, Parameters: obj.Parameters, Eps: obj.Epsilon, Eta: map.LearningRate, Map: map.Name,
-            Particles: settings.Particles, Steps: settings.Steps, BurnIn: settings.BurnIn, Seed: settings.Seed, StartWell: a.StartWell,
+            Particles: settings.Particles, Steps: settings.Steps, BurnIn: a.BurnIn.BurnIn, BurnInRule: a.BurnIn.Rule, RelaxationTimeSteps: a.BurnIn.RelaxationTime, Equilibrated: a.BurnIn.Equilibrated,
+            Warnings: a.BurnIn.Warnings, Seed: settings.Seed, StartWell: a.StartWell,
             CoreFraction: settings.CoreFraction, Sigma2: a.Sigma2, Temperature: a.Sigma2 is { } s2 ? map.LearningRate * s2 / 2 : null,
             GibbsNote: a.GibbsNote, SConnected: a.Connectivity?.Connected,
-            Wells: a.PerWell.Select(w => new WellEscapeReport(w.Well.Index, [w.Well.Lo, w.Well.Hi], w.Well.Minimum, w.Well.Barrier, [w.CoreLo, w.CoreHi], w.Occupation, w.OccupationGibbs, w.OccupationFromRates, w.MeanExitTime, [w.MeanExitLo, w.MeanExitHi], w.MeanExitMethod, w.KramersMeanExitTime, w.FirstExits is { } fe ? FirstExits(fe) : null, w.Exits, w.Exposure, w.EscapeRatePerStep, w.KramersRatePerStep, w.TrappedRemark12, w.Certificate is { } c ? new ReachableFromMinimum([c.Lo, c.Hi], c.Trapped, c.Converged) : null)).ToArray(),
+            Wells: a.PerWell.Select(w => new WellEscapeReport(w.Well.Index, [w.Well.Lo, w.Well.Hi], w.Well.Minimum, w.Well.Barrier, [w.CoreLo, w.CoreHi], w.Occupation, w.OccupationStdErr, w.OccupationGibbs, w.OccupationFromRates, w.MeanExitTime, [w.MeanExitLo, w.MeanExitHi], w.MeanExitMethod, w.KramersMeanExitTime, w.FirstExits is { } fe ? FirstExits(fe) : null, w.Exits, w.Exposure, w.EscapeRatePerStep, w.KramersRatePerStep, w.TrappedRemark12, w.Certificate is { } c ? new ReachableFromMinimum([c.Lo, c.Hi], c.Trapped, c.Converged) : null)).ToArray(),
             RatesPerStep: Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => i == j ? 0 : a.Result.Rate(i, j)).ToArray()).ToArray(),
             Transitions: Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => a.Result.Transitions[i, j]).ToArray()).ToArray(),
             Diverged: a.Result.Diverged, DivergedFirstStep: a.Result.DivergedFirstStep, Seconds: a.Result.Seconds, Analysis: a);
