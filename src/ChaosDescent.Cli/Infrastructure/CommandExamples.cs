@@ -36,6 +36,9 @@ public static class CommandExamples
         ["margin"] = ["chaosdescent margin --data xor --hidden 10 --steps 20000"],
         ["langevin"] = ["chaosdescent langevin --data linreg2d --lr 0.1 --batch 10", "chaosdescent langevin --data logreg2d --model logistic --json"],
         ["minima"] = ["chaosdescent minima --data sine6 --hidden 32 --epochs 5000"],
+        ["sample"] = ["chaosdescent sample --V \"x^2/2\" --method chaos --samples 20000", "chaosdescent sample --V \"x^2/2\" --method ula --json"],
+        ["chaos01"] = ["chaosdescent chaos01 --objective quartic-sin --eps 1e-3 --eta 0.1"],
+        ["entropy"] = ["chaosdescent entropy --objective quartic-sin --eps 1e-3 --eta 0.1"],
         ["run"] = ["chaosdescent run examples/fig03-quartic-sin.yaml", "chaosdescent run examples/fig02-regime-map.yaml --dry-run"],
         ["reproduce"] = ["chaosdescent reproduce --quick", "chaosdescent reproduce --only fig3,fig9 --out out/report"],
     };

@@ -40,6 +40,9 @@ public class AnalysisCatalogTests
         "micro-escape" => (System("quartic-sin", eps: 1e-2), new ChaosDescent.Analyses.Landscapes.Escapes.MicroEscapeSettings { Near = 0.5, EtaOverEps = [0.5, 4], Particles = 50, Steps = 100, Threads = 1 }),
         "langevin" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.LangevinAnalysisSettings { Chains = 40, Snapshots = 2, BurnIn = 50, Thin = 5, GdParticles = 200, GdSteps = 50, Threads = 1 }),
         "minima" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.MinimaAnalysisSettings { Hidden = "4", Epochs = 200, Compare = false, Polish = false }),
+        "sample" => (new DescentSystem(), new ChaosDescent.Analyses.Sampling.SamplerSettings { Samples = 2000, Chains = 10, BurnIn = 100, Threads = 1 }),
+        "chaos01" => (System("quartic-sin"), new ZeroOneSettings { Steps = 2000, BurnIn = 500, Frequencies = 10 }),
+        "entropy" => (System("quartic-sin"), new EntropySettings { MaxSymbols = 500, GridPoints = 5000 }),
         "train" => (new DescentSystem(), new ChaosDescent.Analyses.Training.TrainSettings { Lr = 0.01, Epochs = 30, Hidden = "4", SharpnessPoints = 3 }),
         _ => null,
     };
@@ -67,7 +70,7 @@ public class AnalysisCatalogTests
         Assert.Subset(AnalysisCatalog.All.Select(a => a.Name).ToHashSet(), expected.ToHashSet());
         foreach (var a in AnalysisCatalog.All)
         {
-            Assert.Matches("^[a-z]+(-[a-z]+)*$", a.Name);
+            Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", a.Name);
             Assert.False(string.IsNullOrWhiteSpace(a.Question));
             Assert.NotSame(a.DefaultSettings(), a.DefaultSettings());
         }
