@@ -28,7 +28,8 @@ public static class Program
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.UserError;
         }
-        if (parsed.Errors.Count > 0)
+        // --help answers even when the rest of the line is incomplete (a required option left out, say).
+        if (parsed.Errors.Count > 0 && !CommandExamples.IsHelp(parsed.Action))
         {
             stderr.WriteLine($"error: {OneLine(parsed.Errors[0].Message)}");
             return ExitCodes.UserError;
@@ -83,6 +84,7 @@ public static class Program
             }
             parent.Subcommands.Add(s.Build());
         }
+        CommandExamples.Install(root);
         return root;
     }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ChaosDescent.Analyses;
 using ChaosDescent.Cli.Infrastructure;
-using ChaosDescent.Infrastructure;
 using ChaosDescent.Reporting.Plots;
 using ChaosDescent.Reporting.Reproduction;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
@@ -18,29 +17,28 @@ public sealed class LandscapeCommand : ICliCommand
 
     public Command Build()
     {
-        var objective = new ObjectiveOptions();
+        var system = new SystemOptions(eta: false);
+        var d = new LandscapeSettings();
         var xMin = new Option<double?>("--x-min") { Description = "left end of the plotted range (default: f0's typical range)" };
         var xMax = new Option<double?>("--x-max") { Description = "right end of the plotted range" };
-        var points = new Option<int>("--points") { Description = "grid nodes (fine enough to resolve the micro-scale)", DefaultValueFactory = _ => 40001 };
+        var points = new Option<int>("--points") { Description = "grid nodes (fine enough to resolve the micro-scale)", DefaultValueFactory = _ => d.Points };
         var zoom = new Option<double?>("--zoom") { Description = "centre of the zoom panel (default: the minimizer of f0 on the range)" };
         var zoomWidth = new Option<double?>("--zoom-width") { Description = "width of the zoom panel (default 20 eps)" };
-        var json = Json();
-        var outDir = Out("out/landscape");
+        var run = new RunOptions("out/landscape", seed: false, threads: false);
         var cmd = new Command("landscape", "plot a 1-D objective f = f0 + f1,eps with a zoom on the micro-scale; count its local minima (Fig. 1)");
-        objective.AddTo(cmd);
-        foreach (var o in new Option[] { xMin, xMax, points, zoom, zoomWidth, json, outDir }) cmd.Options.Add(o);
+        system.AddTo(cmd);
+        foreach (var o in new Option[] { xMin, xMax, points, zoom, zoomWidth }) cmd.Options.Add(o);
+        run.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
-            var f = objective.Resolve(r);
-            var (tlo, thi) = f.Macro.TypicalRange;
-            double lo = r.GetValue(xMin) ?? tlo, hi = r.GetValue(xMax) ?? thi;
-            if (!(hi > lo)) throw new UserInputException($"--x-max must exceed --x-min (got {lo}, {hi})");
-            int n = r.GetValue(points);
-            string dir = r.GetValue(outDir) ?? "out/landscape";
-            AtomicFile.EnsureWritableDirectory(dir);
-            var p = LandscapeProfile.Compute(f, lo, hi, n);
-
+            var sys = system.Bind(r);
+            var f = sys.RequireMultiscale("landscape");
+            string dir = run.OutDir(r);
+            var rep = LandscapeAnalysis.Run(sys, new LandscapeSettings { XMin = r.GetValue(xMin), XMax = r.GetValue(xMax), Points = r.GetValue(points) });
+            var p = rep.Profile!;
+            int n = rep.Points;
+            double lo = rep.XMin, hi = rep.XMax;
             int argmin = Array.IndexOf(p.F0, p.F0.Min());
             double zc = r.GetValue(zoom) ?? p.X[argmin];
             double zw = r.GetValue(zoomWidth) ?? 20 * f.Epsilon;
@@ -61,29 +59,9 @@ public sealed class LandscapeCommand : ICliCommand
             CsvFile.Write(csv, ["x", "f", "f0", "grad_f0", "grad_f1"], xs, p.F.Where((_, i) => i % stride == 0).ToArray(),
                 p.F0.Where((_, i) => i % stride == 0).ToArray(), p.GradF0.Where((_, i) => i % stride == 0).ToArray(),
                 p.GradF1.Where((_, i) => i % stride == 0).ToArray());
-            var report = new
+            if (run.AsJson(r))
             {
-                objective = f.Name,
-                formula = f.Formula,
-                parameters = f.Parameters,
-                eps = f.Epsilon,
-                x_min = lo,
-                x_max = hi,
-                points = n,
-                local_minima_f = p.MinimaF.Count,
-                local_minima_f0 = p.MinimaF0.Count,
-                minima_f0 = p.MinimaF0,
-                max_micro_height = p.MaxMicroHeight,
-                max_grad_f1 = p.MaxGradF1,
-                max_grad_f0 = p.MaxGradF0,
-                zeta_bound = p.ZetaBound,
-                minima_where_gradients_balance = p.MinimaWhereGradientsBalance,
-                figure,
-                csv,
-            };
-            if (r.GetValue(json))
-            {
-                WriteJson(stdout, report);
+                Render.Json(stdout, rep, ("figure", figure), ("csv", csv));
                 return 0;
             }
             stdout.WriteLine($"{f.Name}: f = {f.Formula}   eps = {F(f.Epsilon)}   on [{F(lo)}, {F(hi)}] with {n:N0} nodes");

@@ -2,11 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Cli.Infrastructure;
-using ChaosDescent.Infrastructure;
-using ChaosDescent.Maps;
-using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Reproduction.Chaos;
-using ChaosDescent.Runners;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -21,80 +17,51 @@ public sealed class RegimeCommand : ICliCommand
 
     public Command Build()
     {
-        var objective = new ObjectiveOptions();
-        var d = new RegimeSettings();
+        var system = new SystemOptions(eta: false, maps: "gd | heavyball | nag");
+        var d = new RegimeAnalysisSettings();
         var etaMin = new Option<double>("--eta-min") { Description = "smallest eta", DefaultValueFactory = _ => d.EtaMin };
         var etaMax = new Option<double>("--eta-max") { Description = "largest eta", DefaultValueFactory = _ => d.EtaMax };
         var epsMin = new Option<double>("--eps-min") { Description = "smallest eps", DefaultValueFactory = _ => d.EpsMin };
         var epsMax = new Option<double>("--eps-max") { Description = "largest eps", DefaultValueFactory = _ => d.EpsMax };
         var grid = new Option<string>("--grid") { Description = "G (G x G cells) or HxW (eta points x eps points)", DefaultValueFactory = _ => "40" };
-        var map = new Option<string>("--map") { Description = "gd | heavyball | nag", DefaultValueFactory = _ => "gd" };
         var start = new Option<string?>("--start") { Description = "fixed start X[,Y] (default: near the minimizer of f0)" };
-        var maxSteps = new Option<int>("--max-steps") { Description = "steps per cell (raised to 40 eps/eta for slow cells, at most 400000)", DefaultValueFactory = _ => d.Attractor.MaxSteps };
-        var momentum = new Option<double>("--momentum") { Description = "heavy-ball gamma", DefaultValueFactory = _ => 0.9 };
-        var mu = new Option<double?>("--mu") { Description = "NAG-SC mu (default: f0's)" };
-        var threads = Threads();
-        var json = Json();
-        var outDir = Out("out/regime");
+        var maxSteps = new Option<int>("--max-steps") { Description = "steps per cell (raised to 40 eps/eta for slow cells, at most 400000)", DefaultValueFactory = _ => d.MaxSteps };
+        var run = new RunOptions("out/regime", seed: false);
         var cmd = new Command("regime", "regime map over (eta, eps): converges / periodic / local chaos / global chaos / diverges (Fig. 2)");
-        objective.AddTo(cmd);
-        foreach (var o in new Option[] { etaMin, etaMax, epsMin, epsMax, grid, map, start, maxSteps, momentum, mu, threads, json, outDir })
-            cmd.Options.Add(o);
+        system.AddTo(cmd);
+        foreach (var o in new Option[] { etaMin, etaMax, epsMin, epsMax, grid, start, maxSteps }) cmd.Options.Add(o);
+        run.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
             var stderr = r.InvocationConfiguration.Error;
-            if (r.GetValue(objective.Eps) is not null) throw new UserInputException("regime scans eps: use --eps-min and --eps-max instead of --eps");
-            var obj = objective.Resolve(r);
+            if (r.GetValue(system.Objective.Eps) is not null) throw new UserInputException("regime scans eps: use --eps-min and --eps-max instead of --eps");
+            var sys = system.Bind(r);
             var (hPoints, wPoints) = ParseGrid(r.GetValue(grid)!);
-            int ms = r.GetValue(maxSteps);
-            if (ms < 4096) throw new UserInputException($"--max-steps must be at least 4096 (got {ms})");
-            var settings = new RegimeSettings
+            var settings = new RegimeAnalysisSettings
             {
-                EtaMin = r.GetValue(etaMin),
+                EtaMin = Positive(r.GetValue(etaMin), "--eta-min"),
                 EtaMax = r.GetValue(etaMax),
                 EpsMin = r.GetValue(epsMin),
                 EpsMax = r.GetValue(epsMax),
                 EtaPoints = hPoints,
                 EpsPoints = wPoints,
-                Threads = r.GetValue(threads),
-                Start = r.GetValue(start) is { } s ? ((FixedPoint)InitialCondition.Parse("point:" + s)).X : null,
-                Attractor = d.Attractor with { MaxSteps = ms },
+                Threads = run.ThreadsValue(r),
+                Start = Render.Point(r.GetValue(start)),
+                MaxSteps = r.GetValue(maxSteps) is var ms && ms < 4096 ? throw new UserInputException($"--max-steps must be at least 4096 (got {ms})") : ms,
             };
-            var m = MapFactory.Create(r.GetValue(map)!, obj, Positive(settings.EtaMin, "--eta-min"),
-                new MapOptions { Momentum = r.GetValue(momentum), StrongConvexity = r.GetValue(mu) });
-            string dir = r.GetValue(outDir) ?? "out/regime";
-            AtomicFile.EnsureWritableDirectory(dir);
-            var res = ConsoleProgress.Run(stderr, "regime map", p => RegimeMap.Run(m, settings, p));
-            string name = $"{obj.Name}-{m.Name}-regimes";
-            var figure = ChaosPlots.RegimeDiagram(res, $"Regimes of {m.Name} on {obj.Name}").Save(dir, name);
+            string dir = run.OutDir(r);
+            var rep = ConsoleProgress.Run(stderr, "regime map", p => RegimeAnalysis.Run(sys, settings, p));
+            var res = rep.Result!;
+            string name = $"{rep.Objective}-{rep.Map}-regimes";
+            var figure = ChaosPlots.RegimeDiagram(res, $"Regimes of {rep.Map} on {rep.Objective}").Save(dir, name);
             var csv = ChaosPlots.WriteRegimeCsv(res, Path.Combine(dir, name + ".csv"));
-            var counts = res.Counts.ToDictionary(kv => RegimeMap.Key(kv.Key), kv => kv.Value);
-            var report = new
+            if (run.AsJson(r))
             {
-                objective = obj.Name,
-                formula = obj.Formula,
-                map = m.Name,
-                start = res.Start,
-                grid = new { eta_points = hPoints, eps_points = wPoints },
-                eta_values = res.EtaValues,
-                eps_values = res.EpsValues,
-                m = res.M,
-                threshold = res.M is { } mm ? $"eta = exp(-m) eps = {Math.Exp(-mm).ToString("G6", CultureInfo.InvariantCulture)} eps" : null,
-                threshold_factor = res.M is { } m2 ? Math.Exp(-m2) : (double?)null,
-                stability_eta = res.StabilityEta,
-                counts,
-                cells = res.Cells.Select(c => new { eta = c.Eta, eps = c.Eps, regime = c.Regime, period = c.Period, lambda = c.Lambda }).ToArray(),
-                seconds = res.Seconds,
-                figure,
-                csv,
-            };
-            if (r.GetValue(json))
-            {
-                WriteJson(stdout, report);
+                Render.Json(stdout, rep, ("figure", figure), ("csv", csv));
                 return 0;
             }
-            stdout.WriteLine($"{obj.Name}: f = {obj.Formula}   map = {m.Name}   start = {string.Join(",", res.Start.Select(v => F(v)))}   {hPoints}x{wPoints} cells, {res.Seconds:F1} s");
+            stdout.WriteLine($"{rep.Objective}: f = {rep.Formula}   map = {rep.Map}   start = {string.Join(",", res.Start.Select(v => F(v)))}   {hPoints}x{wPoints} cells, {res.Seconds:F1} s");
             stdout.WriteLine("rows: eta (top = largest); columns: eps (left = smallest).  . converges  p periodic  l local chaos  G global chaos  X diverges");
             for (int i = res.EtaValues.Length - 1; i >= 0; i--)
             {
@@ -108,9 +75,9 @@ public sealed class RegimeCommand : ICliCommand
                 }));
                 stdout.WriteLine($"{F(res.EtaValues[i], "G3"),10} {line}");
             }
-            stdout.WriteLine($"counts: {string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))}");
-            if (res.M is { } m3) stdout.WriteLine($"chaos threshold (Rmk. 9): eta = exp(-m) eps = {F(Math.Exp(-m3), "F4")} eps   (m = {F(m3, "F6")})");
-            stdout.WriteLine($"stability bound of {m.Name} on f0: eta = {F(res.StabilityEta, "G4")}");
+            stdout.WriteLine($"counts: {string.Join(", ", rep.Counts.Select(kv => $"{kv.Key} {kv.Value}"))}");
+            if (rep.M is { } m3) stdout.WriteLine($"chaos threshold (Rmk. 9): eta = exp(-m) eps = {F(rep.ThresholdFactor!.Value, "F4")} eps   (m = {F(m3, "F6")})");
+            stdout.WriteLine($"stability bound of {rep.Map} on f0: eta = {F(rep.StabilityEta, "G4")}");
             stdout.WriteLine($"figure: {figure}");
             stdout.WriteLine($"csv: {csv}");
             return 0;

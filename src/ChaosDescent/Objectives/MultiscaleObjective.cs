@@ -49,6 +49,22 @@ public sealed class MultiscaleObjective : IScalarField
     public int Dimension => Macro.Dimension;
 
     /// <summary>The same objective at another ε.</summary>
+    /// <summary>
+    /// The same catalog objective with one parameter changed (e.g. k of doublewell-sin), rebuilt through
+    /// <see cref="ObjectiveCatalog"/>; a user error for an unknown parameter or an objective that is not from the catalog
+    /// (formulas carry their numbers in the text).
+    /// </summary>
+    public MultiscaleObjective WithParameter(string name, double value)
+    {
+        var entry = ObjectiveCatalog.TryFind(Name);
+        if (entry is null)
+            throw new UserInputException($"objective '{Name}' is not from the catalog: write the number into its formula instead of setting parameter '{name}'");
+        if (!entry.Defaults.ContainsKey(name))
+            throw new UserInputException($"objective '{Name}' has no parameter '{name}'");
+        var parameters = new Dictionary<string, double>(Parameters) { [name] = value };
+        return ObjectiveCatalog.Create(Name, Epsilon, parameters);
+    }
+
     public MultiscaleObjective WithEpsilon(double epsilon) =>
         new(Name, Macro, Micro, epsilon, Parameters, Formula, Source);
 

@@ -10,10 +10,25 @@ namespace ChaosDescent.Objectives;
 /// <param name="Defaults">Parameters and their default values (<c>--param k=5</c>).</param>
 /// <param name="DefaultEpsilon">ε the paper uses with it.</param>
 /// <param name="Build">Builds the objective from ε and the full parameter set.</param>
+/// <param name="CriticalParameters">Closed forms known for this objective (e.g. where the set S of Rmk. 12 changes
+/// connectivity), so that analyses can set their numbers against them without knowing objectives by name.</param>
 public sealed record CatalogEntry(
     string Name, string Formula, string Source, int Dimension,
     IReadOnlyDictionary<string, double> Defaults, double DefaultEpsilon,
-    Func<double, IReadOnlyDictionary<string, double>, MultiscaleObjective> Build);
+    Func<double, IReadOnlyDictionary<string, double>, MultiscaleObjective> Build,
+    IReadOnlyList<KnownCriticalParameter>? CriticalParameters = null)
+{
+    /// <summary>The closed form for <paramref name="parameter"/> when the noise ζ ranges over [<paramref name="noiseMin"/>,
+    /// <paramref name="noiseMax"/>], or null when none is known.</summary>
+    public KnownCriticalParameter? CriticalParameter(string parameter, double noiseMin, double noiseMax) =>
+        CriticalParameters?.FirstOrDefault(c => c.Parameter == parameter && c.NoiseMin == noiseMin && c.NoiseMax == noiseMax);
+}
+
+/// <summary>
+/// A parameter value, known in closed form, where the set S = {x : f0'(x) ∈ [a, b]} of Rmk. 12 (Kong &amp; Tao 2020)
+/// changes connectivity, for the noise range [a, b] = [<paramref name="NoiseMin"/>, <paramref name="NoiseMax"/>].
+/// </summary>
+public sealed record KnownCriticalParameter(string Parameter, double NoiseMin, double NoiseMax, double Value, string Formula, string Derivation);
 
 /// <summary>Every objective of the paper, under the names fixed in the engineering notes.</summary>
 public static class ObjectiveCatalog
@@ -46,7 +61,11 @@ public static class ObjectiveCatalog
                 if (!(k > 0)) throw new UserInputException($"parameter k of doublewell-sin must be positive (got {k})");
                 var f0 = new PolynomialPotential($"{F(k)}*(x^2 - 1)^2", (-1.8, 1.8), k, 0, -2 * k, 0, k);
                 return Make("doublewell-sin", f0, Sine(), eps, p, "D.3.1, D.5");
-            }),
+            },
+            // f0' = 4k x(x² − 1) has its local extrema ±8k/(3√3) at x = ∓1/√3; S = {|f0'| ≤ 1} (ζ = cos ∈ [−1, 1])
+            // is connected exactly when 8k/(3√3) ≤ 1 (Rmk. 12).
+            [new KnownCriticalParameter("k", -1, 1, 3 * Math.Sqrt(3) / 8, "3*sqrt(3)/8",
+                "f0' = 4k x (x^2 - 1) has local extrema +-8k/(3 sqrt 3); S = {|f0'| <= 1} is connected iff 8k/(3 sqrt 3) <= 1")]),
         new("quadratic-sin", "x^2/2 + eps*sin(x/eps)", "D.4, Figs. 18-19", 1, NoParameters, 1e-4,
             (eps, p) => Make("quadratic-sin", Quadratic(), Sine(), eps, p, "D.4, Figs. 18-19")),
         new("tilted-doublewell-quasiperiodic", "(x^2 - 1)^2/4 + x/8 + eps*(sin(x/eps) + sin(sqrt(2)*x/eps))", "Fig. 1", 1, NoParameters, 1e-2,
@@ -57,6 +76,10 @@ public static class ObjectiveCatalog
 
     /// <summary>Names of all catalog objectives.</summary>
     public static IEnumerable<string> Names => Entries.Select(e => e.Name);
+
+    /// <summary>The entry of that name, or null.</summary>
+    public static CatalogEntry? TryFind(string name) =>
+        Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
 
     public static CatalogEntry Find(string name) =>
         Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -99,11 +99,6 @@ public static class LyapunovEstimator
 {
     private const int BlockSize = 8;
 
-    /// <summary>Catalog entry: the maximal Lyapunov exponent of a deterministic map (eq. 4; Thm. 9).</summary>
-    public static readonly IAnalysis Entry = new Analysis<LyapunovSettings, LyapunovResult>(
-        "lyapunov", "maximal Lyapunov exponent (and spectrum) of a deterministic map, against Thm. 9's m + ln(eta/eps)",
-        (system, settings, progress) => Run(system.CreateMap("lyapunov"), settings, progress));
-
     /// <summary>One map; a user error when the map is random or every orbit diverges.</summary>
     public static LyapunovResult Run(OptimizerMap map, LyapunovSettings settings, IProgress<double>? progress = null)
     {
