@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using ChaosDescent.Maps;
+
+namespace ChaosDescent.Analyses.ImplicitBias;
+
+/// <summary>Settings of <see cref="ImplicitBiasAnalysis"/> (CLI <c>chaosdescent implicit-bias</c>). The data set is
+/// part of the settings; the system's objective is not used.</summary>
+public sealed record ImplicitBiasSettings
+{
+    /// <summary><c>data</c> (default "separable2d"): a CSV file (one header row) or a built-in data set.</summary>
+    public string Data { get; init; } = "separable2d";
+
+    /// <summary><c>target</c> (default null: the last column): label column of a CSV, any two distinct values.</summary>
+    public string? Target { get; init; }
+
+    /// <summary><c>loss</c> (default "logistic"): logistic | exp.</summary>
+    public string Loss { get; init; } = "logistic";
+
+    /// <summary><c>lr</c> (default 1): learning rate η of GD on the mean loss (1/N) Σ ℓ(y_n wᵀx_n).</summary>
+    public double Lr { get; init; } = 1.0;
+
+    /// <summary><c>steps</c> (default 100000): GD steps T.</summary>
+    public long Steps { get; init; } = 100_000;
+
+    /// <summary><c>bias</c> (default false): add a constant feature 1 (penalized in the SVM like the other weights).</summary>
+    public bool Bias { get; init; }
+
+    /// <summary><c>data_seed</c> (default 7): seed of a built-in data set.</summary>
+    public ulong DataSeed { get; init; } = DataSources.DefaultSeed;
+}
+
+/// <summary>GD's direction against the hard-margin SVM (headline numbers of CLI <c>implicit-bias --json</c>).</summary>
+public sealed record ImplicitBiasReport
+{
+    public required string Data { get; init; }
+    public required int Samples { get; init; }
+    public required int Features { get; init; }
+    public required bool Separable { get; init; }
+    public double[]? SvmDirection { get; init; }
+    public double? SvmNorm { get; init; }
+    public double? SvmMargin { get; init; }
+    public required string Loss { get; init; }
+    public required double Lr { get; init; }
+    public required double LrBound { get; init; }
+    public required long Steps { get; init; }
+    public double? Angle { get; init; }
+    public required double NormGrowthSlope { get; init; }
+    public required double FinalNorm { get; init; }
+    public required double FinalLoss { get; init; }
+    public required double FinalNormalizedMargin { get; init; }
+
+    [JsonIgnore]
+    public MaxMarginResult? Result { get; init; }
+}
+
+/// <summary>
+/// GD on linearly separable data converges in direction to the max-margin (hard-margin SVM) solution and ‖w(t)‖ grows
+/// like ‖ŵ‖ ln t (Soudry et al. 2018, Thm. 3), measured by <see cref="MaxMarginAnalysis"/>.
+/// </summary>
+public static class ImplicitBiasAnalysis
+{
+    public static readonly IAnalysis Entry = new Analysis<ImplicitBiasSettings, ImplicitBiasReport>(
+        "implicit-bias", "does GD on separable data converge in direction to the hard-margin SVM? (Soudry et al. 2018)", Run);
+
+    public static ImplicitBiasReport Run(DescentSystem system, ImplicitBiasSettings settings, IProgress<double>? progress = null)
+    {
+        if (!(settings.Lr > 0) || !double.IsFinite(settings.Lr)) throw new UserInputException($"lr must be a positive number (got {settings.Lr})");
+        var set = DataSources.LoadClassification(settings.Data, settings.Target, settings.DataSeed);
+        if (settings.Bias) set = set.WithBias();
+        var kind = MarginLosses.Parse(settings.Loss);
+        double bound = LinearClassifierGd.StableStepBound(set, kind);
+        var result = MaxMarginAnalysis.Run(set, new LinearGdSettings { Loss = kind, LearningRate = settings.Lr, Steps = settings.Steps }, progress);
+        var svm = result.Svm;
+        return new ImplicitBiasReport
+        {
+            Data = set.Name,
+            Samples = set.Count,
+            Features = set.Dimension,
+            Separable = svm.Separable,
+            SvmDirection = svm.Direction,
+            SvmNorm = svm.Separable ? svm.Norm : null,
+            SvmMargin = svm.Separable ? svm.Margin : null,
+            Loss = MarginLosses.Name(kind),
+            Lr = settings.Lr,
+            LrBound = bound,
+            Steps = settings.Steps,
+            Angle = svm.Separable ? result.FinalAngle : null,
+            NormGrowthSlope = result.NormGrowthSlope,
+            FinalNorm = result.Norm[^1],
+            FinalLoss = result.Trace.Loss[^1],
+            FinalNormalizedMargin = result.Trace.NormalizedMargin[^1],
+            Result = result,
+        };
+    }
+}
