@@ -118,6 +118,35 @@ public static class SweepRunner
         return new SweepRunSummary(mine.Count, resumed, pending.Count, failed, first, outputs, sw.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Runs every unit of the plan in memory (no files), in parallel, and returns each unit's typed result (or its
+    /// user-error message) in unit order: how a program, e.g. the reproduction report, runs a grid through the same
+    /// expansion and seeds as <c>chaosdescent run</c>.
+    /// </summary>
+    public static (SweepUnit Unit, object? Result, string? Error)[] RunInMemory(SweepPlan plan, int threads = 0, IProgress<double>? progress = null)
+    {
+        int workers = threads > 0 ? threads : Environment.ProcessorCount;
+        int inner = plan.Count >= workers ? 1 : Math.Max(1, workers / Math.Max(1, plan.Count));
+        var outcomes = new (SweepUnit, object?, string?)[plan.Count];
+        int finished = 0;
+        var partitioner = Partitioner.Create(Enumerable.Range(0, plan.Count), EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(partitioner, new ParallelOptions { MaxDegreeOfParallelism = workers }, index =>
+        {
+            var unit = plan.Unit(index);
+            try
+            {
+                var (analysis, sys, settings) = plan.Build(unit, inner);
+                outcomes[index] = (unit, analysis.Run(sys, settings, null), null);
+            }
+            catch (UserInputException e)
+            {
+                outcomes[index] = (unit, null, e.Message);
+            }
+            progress?.Report((double)Interlocked.Increment(ref finished) / plan.Count);
+        });
+        return outcomes;
+    }
+
     private static JsonObject Coordinates(SweepUnit unit)
     {
         var o = new JsonObject();
