@@ -37,7 +37,8 @@ public static class SweepPlots
                 var (axis, values, log) = axes[0];
                 bool logX = log || (values.Min() > 0 && values.Max() / values.Min() >= 100);
                 var fig = new PlotFigure($"{label}: {field} against {axis}", axis, yLabel) { LogX = logX };
-                var means = values.Select(x => Mean(units.Where(u => Coord(u, axis) == x).Select(Value))).ToArray();
+                var byValue = units.GroupBy(u => Coord(u, axis)).ToDictionary(g => g.Key, g => Mean(g.Select(Value)));
+                var means = values.Select(x => byValue.GetValueOrDefault(x, double.NaN)).ToArray();
                 bool replicated = units.Count > values.Length;
                 if (replicated)
                     fig.Points(units.Select(u => Coord(u, axis)).ToArray(), units.Select(Value).ToArray(), "each seed", PlotFigure.ColorAt(7), 3);
@@ -50,10 +51,11 @@ public static class SweepPlots
                 var (yName, ys, yLog) = axes[1];
                 xLog |= xs.Min() > 0 && xs.Max() / xs.Min() >= 100;
                 yLog |= ys.Min() > 0 && ys.Max() / ys.Min() >= 100;
+                var cells = units.GroupBy(u => (Coord(u, xName), Coord(u, yName))).ToDictionary(g => g.Key, g => Mean(g.Select(Value)));
                 var z = new double[ys.Length, xs.Length];
                 for (int iy = 0; iy < ys.Length; iy++)
                     for (int ix = 0; ix < xs.Length; ix++)
-                        z[iy, ix] = Mean(units.Where(u => Coord(u, xName) == xs[ix] && Coord(u, yName) == ys[iy]).Select(Value));
+                        z[iy, ix] = cells.GetValueOrDefault((xs[ix], ys[iy]), double.NaN);
                 var fig = new PlotFigure($"{label}: {field} over ({xName}, {yName})", xName, yName) { LogX = xLog, LogY = yLog };
                 var (x0, x1) = Edges(xs, xLog);
                 var (y0, y1) = Edges(ys, yLog);
