@@ -1,10 +1,8 @@
 using System.CommandLine;
 using ChaosDescent.Analyses.Landscapes.Momentum;
 using ChaosDescent.Cli.Infrastructure;
-using ChaosDescent.Infrastructure;
 using ChaosDescent.Maps;
 using ChaosDescent.Reporting.Reproduction.Landscapes;
-using ChaosDescent.Runners;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -20,30 +18,26 @@ public sealed class MomentumCommand : ICliCommand
 
     public Command Build()
     {
-        var objective = new ObjectiveOptions();
-        var eta = Eta();
+        var system = new SystemOptions();
+        var d = new MomentumSettings();
         var method = new Option<string>("--method") { Description = "heavyball | nag | both | gd", DefaultValueFactory = _ => "both" };
         var momentum = new Option<double>("--momentum") { Description = "heavy-ball gamma", DefaultValueFactory = _ => 0.9 };
         var mu = new Option<double?>("--mu") { Description = "NAG-SC strong-convexity mu (default: f0's)" };
-        var particles = new Option<int>("--particles", "-n") { Description = "ensemble size", DefaultValueFactory = _ => 100_000 };
-        var steps = new Option<int>("--steps", "-k") { Description = "ensemble steps", DefaultValueFactory = _ => 3000 };
-        var orbitSteps = new Option<long>("--orbit-steps") { Description = "steps of the single orbit", DefaultValueFactory = _ => 1_000_000 };
-        var lyapSteps = new Option<long>("--lyapunov-steps") { Description = "steps of the Lyapunov estimate", DefaultValueFactory = _ => 200_000 };
-        var init = new Option<string>("--init") { Description = "initial ensemble", DefaultValueFactory = _ => "uniform:-1,1" };
-        var seed = Seed();
-        var threads = Threads();
-        var json = Json();
-        var outDir = Out("out/momentum");
+        var particles = new Option<int>("--particles", "-n") { Description = "ensemble size", DefaultValueFactory = _ => d.Particles };
+        var steps = new Option<int>("--steps", "-k") { Description = "ensemble steps", DefaultValueFactory = _ => d.Steps };
+        var orbitSteps = new Option<long>("--orbit-steps") { Description = "steps of the single orbit", DefaultValueFactory = _ => d.OrbitSteps };
+        var lyapSteps = new Option<long>("--lyapunov-steps") { Description = "steps of the Lyapunov estimate", DefaultValueFactory = _ => d.LyapunovSteps };
+        var init = new Option<string>("--init") { Description = "initial ensemble", DefaultValueFactory = _ => d.Initial };
+        var run = new RunOptions("out/momentum");
         var cmd = new Command("momentum", "heavy ball and NAG-SC (D.4): long-run law vs linearized theory, Lyapunov spectrum");
-        objective.AddTo(cmd);
-        foreach (var o in new Option[] { eta, method, momentum, mu, particles, steps, orbitSteps, lyapSteps, init, seed, threads, json, outDir })
-            cmd.Options.Add(o);
+        system.AddTo(cmd);
+        foreach (var o in new Option[] { method, momentum, mu, particles, steps, orbitSteps, lyapSteps, init }) cmd.Options.Add(o);
+        run.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var stdout = r.InvocationConfiguration.Output;
             var stderr = r.InvocationConfiguration.Error;
-            var obj = objective.Resolve(r);
-            double h = Positive(r.GetValue(eta), "--eta");
+            var sys = system.Bind(r) with { MapOptions = new MapOptions { Momentum = r.GetValue(momentum), StrongConvexity = r.GetValue(mu) } };
             string which = r.GetValue(method)!.ToLowerInvariant();
             string[] names = which switch
             {
@@ -51,103 +45,45 @@ public sealed class MomentumCommand : ICliCommand
                 "heavyball" or "nag" or "gd" => [which],
                 _ => throw new UserInputException($"--method must be heavyball, nag, both or gd (got '{which}')"),
             };
-            var options = new MapOptions { Momentum = r.GetValue(momentum), StrongConvexity = r.GetValue(mu) };
-            string dir = r.GetValue(outDir) ?? "out/momentum";
-            AtomicFile.EnsureWritableDirectory(dir);
-            var analyses = new List<MomentumAnalysis>();
-            foreach (var nm in names)
+            var settings = new MomentumSettings
             {
-                var m = MapFactory.Create(nm, obj, h, options);
-                var req = new MomentumRequest
-                {
-                    Map = m,
-                    Particles = AtLeast(r.GetValue(particles), 10, "--particles"),
-                    Steps = AtLeast(r.GetValue(steps), 1, "--steps"),
-                    OrbitSteps = r.GetValue(orbitSteps),
-                    LyapunovSteps = r.GetValue(lyapSteps),
-                    Initial = InitialCondition.Parse(r.GetValue(init)!),
-                    Seed = r.GetValue(seed),
-                    Threads = r.GetValue(threads),
-                };
-                if (req.OrbitSteps < 1000 || req.LyapunovSteps < 1000) throw new UserInputException("--orbit-steps and --lyapunov-steps must be at least 1000");
-                analyses.Add(ConsoleProgress.Run(stderr, m.Name, p => MomentumAnalysis.Run(req, p)));
-            }
+                Particles = AtLeast(r.GetValue(particles), 10, "--particles"),
+                Steps = AtLeast(r.GetValue(steps), 1, "--steps"),
+                OrbitSteps = r.GetValue(orbitSteps),
+                LyapunovSteps = r.GetValue(lyapSteps),
+                Initial = r.GetValue(init)!,
+                Seed = run.SeedValue(r),
+                Threads = run.ThreadsValue(r),
+            };
+            if (settings.OrbitSteps < 1000 || settings.LyapunovSteps < 1000) throw new UserInputException("--orbit-steps and --lyapunov-steps must be at least 1000");
+            string dir = run.OutDir(r);
+            var reports = names.Select(nm => ConsoleProgress.Run(stderr, nm,
+                p => MomentumStudy.Run(sys with { Map = nm }, settings, p))).ToList();
+            var analyses = reports.Select(x => x.Analysis!).ToList();
+            var first = reports[0];
             var figures = new List<string>();
             foreach (var a in analyses)
             {
-                string title = $"{obj.Name}, {Describe(a.Request.Map)}, eta = {F(h)}, eps = {F(obj.Epsilon)}";
-                figures.Add(LandscapePlots.MomentumHistogram(a, title, dir, $"{obj.Name}-{a.Request.Map.Name}-distribution"));
+                string title = $"{first.Objective}, {Describe(a.Request.Map)}, eta = {F(first.Eta)}, eps = {F(first.Eps)}";
+                figures.Add(LandscapePlots.MomentumHistogram(a, title, dir, $"{first.Objective}-{a.Request.Map.Name}-distribution"));
             }
             figures.Add(LandscapePlots.LyapunovRunning(analyses.Select(a => (a.Request.Map.Name, a.RunningLargest, a.PredictedLargest)).ToList(),
-                $"largest Lyapunov exponent: {obj.Name}, eta = {F(h)}, eps = {F(obj.Epsilon)}", dir, $"{obj.Name}-momentum-lyapunov"));
-            var report = new
+                $"largest Lyapunov exponent: {first.Objective}, eta = {F(first.Eta)}, eps = {F(first.Eps)}", dir, $"{first.Objective}-momentum-lyapunov"));
+            if (run.AsJson(r))
             {
-                objective = obj.Name,
-                formula = obj.Formula,
-                eps = obj.Epsilon,
-                eta = h,
-                methods = analyses.Select(a => new
-                {
-                    method = a.Request.Map.Name,
-                    momentum = a.Request.Map is HeavyBallMap hb ? hb.Momentum : (double?)null,
-                    nag_coefficient = a.Request.Map is NesterovMap nag ? nag.Coefficient : (double?)null,
-                    minimum = a.Minimum,
-                    ensemble = new
-                    {
-                        particles = a.Request.Particles,
-                        steps = a.Request.Steps,
-                        mean = a.EnsembleMoments.Mean,
-                        variance = a.EnsembleMoments.Variance,
-                        excess_kurtosis = a.EnsembleMoments.ExcessKurtosis,
-                        tv_to_theory = a.EnsembleVsTheory.TotalVariation,
-                        ks_to_theory = a.EnsembleVsTheory.KolmogorovSmirnov,
-                        w1_to_theory = a.EnsembleVsTheory.Wasserstein1,
-                        diverged = a.Diverged,
-                    },
-                    orbit = new
-                    {
-                        steps = a.Request.OrbitSteps,
-                        mean = a.Orbit.Moments[0].Mean,
-                        variance = a.Orbit.Moments[0].Variance,
-                        tv_to_theory = a.OrbitVsTheory.TotalVariation,
-                        ks_to_theory = a.OrbitVsTheory.KolmogorovSmirnov,
-                    },
-                    theory = new
-                    {
-                        sigma2 = a.Theory.Sigma2,
-                        curvature = a.Theory.Curvature,
-                        variance = a.Theory.PositionVariance,
-                        spectral_radius = a.Theory.SpectralRadius,
-                        effective_learning_rate = a.Theory.EffectiveLearningRate,
-                    },
-                    lyapunov = new
-                    {
-                        exponents = a.Lyapunov.Spectrum,
-                        largest_standard_error = a.Lyapunov.StdErr,
-                        steps = a.Lyapunov.StepsPerOrbit,
-                        sum = a.Lyapunov.Spectrum!.Sum(),
-                        mean_log_det = a.MeanLogDet,
-                        predicted_largest = a.PredictedLargest,
-                    },
-                    seconds = a.Seconds,
-                }).ToArray(),
-                figures,
-            };
-            if (r.GetValue(json))
-            {
-                WriteJson(stdout, report);
+                WriteJson(stdout, new { objective = first.Objective, formula = first.Formula, eps = first.Eps, eta = first.Eta, methods = reports.Select(x => x.Method).ToArray(), figures });
                 return 0;
             }
-            stdout.WriteLine($"{obj.Name}: f = {obj.Formula}   eps = {F(obj.Epsilon)}   eta = {F(h)}");
-            foreach (var a in analyses)
+            stdout.WriteLine($"{first.Objective}: f = {first.Formula}   eps = {F(first.Eps)}   eta = {F(first.Eta)}");
+            foreach (var (a, m) in analyses.Zip(reports.Select(x => x.Method)))
             {
                 stdout.WriteLine($"{Describe(a.Request.Map)}:");
-                stdout.WriteLine($"  ensemble ({a.Request.Particles:N0} x {a.Request.Steps:N0}): mean {F(a.EnsembleMoments.Mean, "G4")}, variance {F(a.EnsembleMoments.Variance, "G5")}"
-                    + $"   linear theory {F(a.Theory.PositionVariance, "G5")} (GD at effective eta {F(a.Theory.EffectiveLearningRate, "G4")})");
-                stdout.WriteLine($"     vs N(x*, theory): TV {F(a.EnsembleVsTheory.TotalVariation, "F4")}, KS {F(a.EnsembleVsTheory.KolmogorovSmirnov, "F4")}, W1 {F(a.EnsembleVsTheory.Wasserstein1, "G3")}");
-                stdout.WriteLine($"  orbit ({a.Request.OrbitSteps:N0} steps): variance {F(a.Orbit.Moments[0].Variance, "G5")}, TV {F(a.OrbitVsTheory.TotalVariation, "F4")}");
-                stdout.WriteLine($"  Lyapunov exponents {string.Join(", ", a.Lyapunov.Spectrum!.Select(v => F(v, "F4")))} (lambda1 s.e. {F(a.Lyapunov.StdErr, "G2")}),"
-                    + $" sum {F(a.Lyapunov.Spectrum!.Sum(), "F5")} = mean ln|det J| {F(a.MeanLogDet, "F5")}; rank-one estimate of lambda1 {F(a.PredictedLargest, "F4")}");
+                stdout.WriteLine($"  ensemble ({m.Ensemble.Particles:N0} x {m.Ensemble.Steps:N0}): mean {F(m.Ensemble.Mean, "G4")}, variance {F(m.Ensemble.Variance, "G5")}"
+                    + $"   linear theory {F(m.Theory.Variance, "G5")} (GD at effective eta {F(m.Theory.EffectiveLearningRate, "G4")})");
+                stdout.WriteLine($"     vs N(x*, theory): TV {F(m.Ensemble.TvToTheory, "F4")}, KS {F(m.Ensemble.KsToTheory, "F4")}, W1 {F(m.Ensemble.W1ToTheory, "G3")}");
+                stdout.WriteLine($"  orbit ({m.Orbit.Steps:N0} steps): variance {F(m.Orbit.Variance, "G5")}, TV {F(m.Orbit.TvToTheory, "F4")}");
+                stdout.WriteLine($"  Lyapunov exponents {string.Join(", ", m.Lyapunov.Exponents.Select(v => F(v, "F4")))} (lambda1 s.e. {F(m.Lyapunov.LargestStandardError, "G2")}),"
+                    + $" sum {F(m.Lyapunov.Sum, "F5")} = mean ln|det J| {F(m.Lyapunov.MeanLogDet, "F5")}; rank-one estimate of lambda1 {F(m.Lyapunov.PredictedLargest, "F4")}");
             }
             foreach (var f in figures) stdout.WriteLine($"figure: {f}");
             return 0;

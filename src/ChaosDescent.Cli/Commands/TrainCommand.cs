@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
+using ChaosDescent.Analyses.Training;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Reproduction;
 using ChaosDescent.Reporting.Reproduction.Learning;
@@ -53,20 +54,24 @@ public sealed class TrainCommand : ICliCommand
             var lrs = ParseList(parse.GetValue(lr)!, "--lr");
             int nThreads = parse.GetValue(threads);
             if (nThreads < 1) throw new UserInputException($"--threads must be at least 1, got {nThreads}");
-            var setup = Setup.Create(parse.GetValue(data)!, parse.GetValue(target), parse.GetValue(hidden)!, parse.GetValue(activation)!,
-                parse.GetValue(activationParam), parse.GetValue(preprocess)!, parse.GetValue(testFraction), parse.GetValue(seed));
-            var watched = parse.GetValue(watch) is { } w ? ParseIndices(w, setup.Model.ParameterCount) : setup.Model.DefaultWatchedParameters();
-            var settings = new TrainingSettings
+            var (setup, settings) = TrainingAnalysis.Prepare(new TrainSettings
             {
-                LearningRate = lrs[0],
+                Data = parse.GetValue(data)!,
+                Target = parse.GetValue(target),
+                Hidden = parse.GetValue(hidden)!,
+                Activation = parse.GetValue(activation)!,
+                ActivationParam = parse.GetValue(activationParam),
+                Preprocess = parse.GetValue(preprocess)!,
+                TestFraction = parse.GetValue(testFraction),
                 Epochs = parse.GetValue(epochs),
                 Momentum = parse.GetValue(momentum),
                 LateFraction = parse.GetValue(late),
                 Lyapunov = !parse.GetValue(noLyap),
                 SharpnessPoints = parse.GetValue(sharpPoints),
-                WatchedParameters = watched,
+                Watch = parse.GetValue(watch) is { } w ? ParseIndices(w) : null,
                 Seed = parse.GetValue(seed),
-            };
+                Threads = nThreads,
+            }, lrs[0]);
             var dir = parse.GetValue(outDir)!;
             AtomicFile.EnsureWritableDirectory(dir);
             bool plots = !parse.GetValue(noPlots);
@@ -74,20 +79,16 @@ public sealed class TrainCommand : ICliCommand
 
             if (lrs.Length == 1)
             {
-                var result = ConsoleProgress.Run(stderr, $"training {setup.Model.Describe()} at η = {Fmt(lrs[0])}", progress =>
-                {
-                    var loss = new MlpLoss(setup.Model, setup.Data.Train, nThreads);
-                    ITrainingLoss? test = setup.Data.Test is { } t ? new MlpLoss(setup.Model, t) : null;
-                    return Trainer.Run(loss, setup.Theta0, settings, progress, test);
-                });
+                var report = ConsoleProgress.Run(stderr, $"training {setup.Model.Describe()} at η = {Fmt(lrs[0])}",
+                    progress => TrainingAnalysis.Run(setup, settings, nThreads, progress));
+                var result = report.Result!;
                 var files = WriteSingle(dir, setup, result, plots);
-                var summary = RunSummary.From(result);
-                var node = SetupNode(setup, settings, dir);
-                foreach (var kv in (JsonObject)JsonSerializer.SerializeToNode(summary, Json.Options)!) node[kv.Key] = kv.Value?.DeepClone();
+                var node = JsonSerializer.SerializeToNode(report, Json.Options)!.AsObject();
+                node["out_dir"] = dir;
                 node["files"] = new JsonArray(files.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray());
                 AtomicFile.WriteAllText(Path.Combine(dir, "summary.json"), Json.Serialize(node));
                 if (asJson) stdout.WriteLine(Json.Serialize(node));
-                else PrintSingle(stdout, setup, summary, result, dir);
+                else PrintSingle(stdout, setup, RunSummary.From(result), result, dir);
             }
             else
             {
@@ -96,7 +97,8 @@ public sealed class TrainCommand : ICliCommand
                         () => setup.Data.Test is { } t ? new MlpLoss(setup.Model, t) : null,
                         setup.Theta0, settings, lrs, nThreads, progress));
                 var files = WriteSweep(dir, setup, sweep, plots);
-                var node = SetupNode(setup, settings, dir);
+                var node = JsonSerializer.SerializeToNode(TrainReport.SetupFields(setup, settings), Json.Options)!.AsObject();
+                node["out_dir"] = dir;
                 node.Remove("lr");
                 node["runs"] = JsonSerializer.SerializeToNode(sweep.Runs.Select(RunSummary.From).ToArray(), Json.Options);
                 node["transition_lr"] = sweep.TransitionLr is { } tr ? JsonValue.Create(tr) : null;
@@ -112,46 +114,7 @@ public sealed class TrainCommand : ICliCommand
         return cmd;
     }
 
-    /// <summary>Data, network and initialization of a run.</summary>
-    internal sealed record Setup(string DataName, PreparedData Data, Mlp Model, double[] Theta0, ulong Seed)
-    {
-        public static Setup Create(string data, string? target, string hidden, string activation, double? activationParam,
-            string preprocess, double testFraction, ulong seed)
-        {
-            RegressionData raw;
-            if (string.Equals(data.Trim(), AirfoilData.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                raw = AirfoilData.Load();
-                if (target is not null && CsvDataLoader.ResolveColumn(AirfoilData.ColumnNames, target, "airfoil") != AirfoilData.ColumnNames.Length - 1)
-                    throw new UserInputException($"the built-in airfoil data have the fixed target '{AirfoilData.ColumnNames[^1]}'; --target selects a column of a CSV file");
-            }
-            else raw = CsvDataLoader.Load(data, target);
-            var prepared = DataPreparation.Prepare(raw, DataPreparation.ParsePreprocessing(preprocess), testFraction, seed);
-            var act = Activation.Parse(activation, activationParam);
-            var model = Mlp.FromHidden(raw.InputCount, hidden, raw.TargetCount, act);
-            return new Setup(raw.Name, prepared, model, model.CreateParameters(seed), seed);
-        }
-    }
-
-    private static JsonObject SetupNode(Setup s, TrainingSettings settings, string dir) => new()
-    {
-        ["data"] = s.DataName,
-        ["target"] = s.Data.Train.TargetNames[0],
-        ["network"] = string.Join("-", s.Model.Widths),
-        ["activation"] = s.Model.Activation.ToString(),
-        ["parameters"] = s.Model.ParameterCount,
-        ["train_samples"] = s.Data.Train.Count,
-        ["test_samples"] = s.Data.Test?.Count ?? 0,
-        ["preprocess"] = DataPreparation.Name(s.Data.Preprocessing),
-        ["seed"] = s.Seed,
-        ["lr"] = settings.LearningRate,
-        ["epochs"] = settings.Epochs,
-        ["momentum"] = settings.Momentum,
-        ["late_fraction"] = settings.LateFraction,
-        ["out_dir"] = dir,
-    };
-
-    private static List<string> WriteSingle(string dir, Setup setup, TrainingResult r, bool plots)
+    private static List<string> WriteSingle(string dir, TrainingSetup setup, TrainingResult r, bool plots)
     {
         var files = LearningFigures.WriteRunCsv(dir, "", r, setup.Model.ParameterName);
         if (!plots) return files;
@@ -167,7 +130,7 @@ public sealed class TrainCommand : ICliCommand
         return files;
     }
 
-    private static List<string> WriteSweep(string dir, Setup setup, SweepResult sweep, bool plots)
+    private static List<string> WriteSweep(string dir, TrainingSetup setup, SweepResult sweep, bool plots)
     {
         var files = new List<string> { LearningFigures.WriteSweepCsv(dir, "sweep.csv", sweep) };
         foreach (var r in sweep.Runs)
@@ -185,7 +148,7 @@ public sealed class TrainCommand : ICliCommand
         return files;
     }
 
-    private static void PrintSingle(TextWriter o, Setup setup, RunSummary s, TrainingResult r, string dir)
+    private static void PrintSingle(TextWriter o, TrainingSetup setup, RunSummary s, TrainingResult r, string dir)
     {
         o.WriteLine($"network           {setup.Model.Describe()}  ({setup.Model.ParameterCount} parameters)");
         o.WriteLine($"data              {setup.DataName}: {setup.Data.Train.Count} training samples, {setup.Data.Test?.Count ?? 0} test, target '{setup.Data.Train.TargetNames[0]}', {DataPreparation.Name(setup.Data.Preprocessing)}");
@@ -203,7 +166,7 @@ public sealed class TrainCommand : ICliCommand
         o.WriteLine($"output            {dir}");
     }
 
-    private static void PrintSweep(TextWriter o, Setup setup, SweepResult sweep, string dir)
+    private static void PrintSweep(TextWriter o, TrainingSetup setup, SweepResult sweep, string dir)
     {
         o.WriteLine($"network {setup.Model.Describe()}, data {setup.DataName} ({setup.Data.Train.Count} training samples, {DataPreparation.Name(setup.Data.Preprocessing)}), {sweep.Runs[0].Settings.Epochs} epochs, seed {setup.Seed}");
         o.WriteLine($"{"lr",10} {"final loss",12} {"late mean",12} {"late std",10} {"rises",6} {"conv",5} {"Lyapunov",11} {"± SE",9} {"λ_max",9} {"threshold",9}  regime");
@@ -229,13 +192,14 @@ public sealed class TrainCommand : ICliCommand
         return values;
     }
 
-    private static int[] ParseIndices(string text, int parameters)
+    /// <summary>"0,5,17" → indices (their range is checked against the network in <see cref="TrainingAnalysis.Prepare"/>).</summary>
+    private static int[] ParseIndices(string text)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var values = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] < 0 || values[i] >= parameters)
-                throw new UserInputException($"--watch: '{parts[i]}' is not a parameter index in 0…{parameters - 1}");
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] < 0)
+                throw new UserInputException($"--watch: '{parts[i]}' is not a parameter index (a non-negative integer)");
         return values;
     }
 

@@ -117,3 +117,24 @@ public static class Render
     public static double[]? Point(string? text) =>
         text is null ? null : ((ChaosDescent.Runners.FixedPoint)ChaosDescent.Runners.InitialCondition.Parse("point:" + text)).X;
 }
+
+/// <summary>How data-driven commands name their data: <c>--data NAME|FILE.csv [--target COL] [--data-seed S]</c>.</summary>
+public sealed class DataOptions(string description, string defaultData, string target = "target/label column of a CSV (name, or number from 1; default: the last column)")
+{
+    public Option<string> Data { get; } = new("--data") { Description = description, DefaultValueFactory = _ => defaultData };
+
+    public Option<string?> Target { get; } = new("--target") { Description = target };
+
+    public Option<ulong> DataSeed { get; } = new("--data-seed")
+    {
+        Description = "seed of a built-in data set",
+        DefaultValueFactory = _ => ChaosDescent.Analyses.ImplicitBias.DataSources.DefaultSeed,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Data);
+        command.Options.Add(Target);
+        command.Options.Add(DataSeed);
+    }
+}

@@ -35,6 +35,10 @@ public class AnalysisCatalogTests
             new ChaosDescent.Analyses.Landscapes.Convergence.ConvergenceSettings { Particles = 200, Steps = 40, Snapshots = 5, ReferenceParticles = 200, ReferenceSteps = 100, Threads = 1 }),
         "implicit-bias" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.ImplicitBiasSettings { Steps = 2000 }),
         "margin" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.MarginSettings { Steps = 2000 }),
+        "micro-escape" => (System("quartic-sin", eps: 1e-2), new ChaosDescent.Analyses.Landscapes.Escapes.MicroEscapeSettings { Near = 0.5, EtaOverEps = [0.5, 4], Particles = 50, Steps = 100, Threads = 1 }),
+        "langevin" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.LangevinAnalysisSettings { Chains = 40, Snapshots = 2, BurnIn = 50, Thin = 5, GdParticles = 200, GdSteps = 50, Threads = 1 }),
+        "minima" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.MinimaAnalysisSettings { Hidden = "4", Epochs = 200, Compare = false, Polish = false }),
+        "train" => (new DescentSystem(), new ChaosDescent.Analyses.Training.TrainSettings { Lr = 0.01, Epochs = 30, Hidden = "4", SharpnessPoints = 3 }),
         _ => null,
     };
 
@@ -56,8 +60,8 @@ public class AnalysisCatalogTests
     [Fact]
     public void CatalogCoversTheAnalysisCommandsAndDefaultsAreFreshRecords()
     {
-        string[] expected = ["bifurcation", "convergence", "distribution", "escape", "implicit-bias", "landscape", "liyorke", "lyapunov",
-            "margin", "mconst", "momentum", "regime", "wells"];
+        string[] expected = ["bifurcation", "convergence", "distribution", "escape", "implicit-bias", "landscape", "langevin", "liyorke",
+            "lyapunov", "margin", "mconst", "micro-escape", "minima", "momentum", "regime", "train", "wells"];
         Assert.Subset(AnalysisCatalog.All.Select(a => a.Name).ToHashSet(), expected.ToHashSet());
         foreach (var a in AnalysisCatalog.All)
         {

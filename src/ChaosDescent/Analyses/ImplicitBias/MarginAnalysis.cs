@@ -34,20 +34,44 @@ public sealed record MarginSettings
     public ulong DataSeed { get; init; } = DataSources.DefaultSeed;
 }
 
-/// <summary>The normalized margin of a trained 2-layer ReLU network and its last-decade slopes.</summary>
+/// <summary>The normalized margin of a trained 2-layer ReLU network and its last-decade slopes (CLI <c>margin --json</c>).</summary>
 public sealed record MarginReport
 {
     public required string Data { get; init; }
     public required int Samples { get; init; }
+    public required int Features { get; init; }
+
+    /// <summary>Whether a linear classifier (with or without bias) separates the data: the network is needed when not.</summary>
+    public required bool LinearlySeparable { get; init; }
     public required int Hidden { get; init; }
+    public required int Params { get; init; }
+    public required string Loss { get; init; }
+    public required double Lr { get; init; }
     public required long Steps { get; init; }
-    public required double FinalLoss { get; init; }
+    public long? FirstFullAccuracyStep { get; init; }
     public required double FinalAccuracy { get; init; }
-    public required double FinalNormalizedMargin { get; init; }
-    public required ReluMarginSummary Summary { get; init; }
+    public required double FinalLoss { get; init; }
+    public required double NormW1 { get; init; }
+    public required double NormW2 { get; init; }
+    public required double MinMargin { get; init; }
+
+    /// <summary>min_n y_n f(x_n) / (‖W1‖ ‖W2‖), non-decreasing along GD for homogeneous networks (Lyu &amp; Li 2020).</summary>
+    public required double NormalizedMargin { get; init; }
+    public required double SpectralNormalizedMargin { get; init; }
+    public required double NormalizedMarginChangeLastDecade { get; init; }
+    public required double NormProductSlope { get; init; }
+    public required double InverseNormalizedMargin { get; init; }
+    public required double NormW1SquaredSlope { get; init; }
+    public required double NormW2SquaredSlope { get; init; }
+
+    /// <summary>Drift of ‖W1‖² − ‖W2‖², conserved by gradient flow (Du et al. 2018).</summary>
+    public required double BalanceDrift { get; init; }
 
     [JsonIgnore]
     public ReluMarginTrace? Trace { get; init; }
+
+    [JsonIgnore]
+    public ClassificationData? Set { get; init; }
 }
 
 /// <summary>
@@ -64,25 +88,44 @@ public static class MarginAnalysis
         if (!(settings.Lr > 0) || !double.IsFinite(settings.Lr)) throw new UserInputException($"lr must be a positive number (got {settings.Lr})");
         if (!(settings.InitScale > 0)) throw new UserInputException($"init-scale must be positive (got {settings.InitScale})");
         var set = DataSources.LoadClassification(settings.Data, settings.Target, settings.DataSeed);
+        bool linSep = HardMarginSvm.Solve(set).Separable || HardMarginSvm.Solve(set.WithBias()).Separable;
+        var kind = MarginLosses.Parse(settings.Loss);
         var tr = ReluMargin.Run(set, new ReluMarginSettings
         {
             Hidden = settings.Hidden,
             LearningRate = settings.Lr,
             Steps = settings.Steps,
-            Loss = MarginLosses.Parse(settings.Loss),
+            Loss = kind,
             InitScale = settings.InitScale,
             Seed = settings.Seed,
         }, progress);
+        var summary = ReluMarginSummary.From(tr);
         return new MarginReport
         {
             Data = set.Name,
             Samples = set.Count,
+            Features = set.Dimension,
+            LinearlySeparable = linSep,
             Hidden = settings.Hidden,
-            Steps = tr.Steps[^1],
-            FinalLoss = tr.Loss[^1],
+            Params = settings.Hidden * (set.Dimension + 1),
+            Loss = MarginLosses.Name(kind),
+            Lr = settings.Lr,
+            Steps = settings.Steps,
+            FirstFullAccuracyStep = tr.FirstFullAccuracyStep >= 0 ? tr.FirstFullAccuracyStep : null,
             FinalAccuracy = tr.Accuracy[^1],
-            FinalNormalizedMargin = tr.NormalizedMargin[^1],
-            Summary = ReluMarginSummary.From(tr),
+            FinalLoss = tr.Loss[^1],
+            NormW1 = tr.NormW1[^1],
+            NormW2 = tr.NormW2[^1],
+            MinMargin = tr.MinMargin[^1],
+            NormalizedMargin = tr.NormalizedMargin[^1],
+            SpectralNormalizedMargin = tr.SpectralNormalizedMargin[^1],
+            NormalizedMarginChangeLastDecade = summary.MarginChangeLastDecade,
+            NormProductSlope = summary.ProductSlope,
+            InverseNormalizedMargin = 1 / tr.NormalizedMargin[^1],
+            NormW1SquaredSlope = summary.W1SquaredSlope,
+            NormW2SquaredSlope = summary.W2SquaredSlope,
+            BalanceDrift = summary.BalanceDrift,
+            Set = set,
             Trace = tr,
         };
     }

@@ -36,12 +36,14 @@ public sealed record ConvergenceSettings
 public sealed record ConvergenceReport
 {
     public required string Objective { get; init; }
+    public required string Formula { get; init; }
+    public required string F0 { get; init; }
     public required double Eps { get; init; }
     public required double Eta { get; init; }
     public required string Map { get; init; }
-    public required int[] Steps { get; init; }
-    public required double[] W2 { get; init; }
-    public required double Floor { get; init; }
+    public required int Particles { get; init; }
+    public required int ReferenceParticles { get; init; }
+    public required int ReferenceSteps { get; init; }
     public double? Mu { get; init; }
     public double? Nu { get; init; }
 
@@ -49,8 +51,11 @@ public sealed record ConvergenceReport
     public double? PredictedRate { get; init; }
     public required double FittedRate { get; init; }
     public required double FittedRateError { get; init; }
+    public required double FittedConstant { get; init; }
     public required int FitPoints { get; init; }
-    public required int ReferenceSteps { get; init; }
+    public required double Floor { get; init; }
+    public required int[] Steps { get; init; }
+    public required double[] W2 { get; init; }
     public required double Seconds { get; init; }
 
     [JsonIgnore]
@@ -86,19 +91,24 @@ public static class ConvergenceAnalysis
         return new ConvergenceReport
         {
             Objective = obj.Name,
+            Formula = obj.Formula,
+            F0 = obj.Macro.Formula,
             Eps = obj.Epsilon,
             Eta = map.LearningRate,
             Map = map.Name,
-            Steps = c.Steps,
-            W2 = c.W2,
-            Floor = c.Floor,
+            Particles = settings.Particles,
+            ReferenceParticles = settings.ReferenceParticles,
+            ReferenceSteps = c.ReferenceSteps,
             Mu = c.Mu,
             Nu = c.Nu,
             PredictedRate = c.PredictedRate,
             FittedRate = c.FittedRate,
             FittedRateError = c.FittedRateError,
+            FittedConstant = c.FittedConstant,
             FitPoints = c.FitPoints,
-            ReferenceSteps = c.ReferenceSteps,
+            Floor = c.Floor,
+            Steps = c.Steps,
+            W2 = c.W2,
             Seconds = c.Seconds,
             Result = c,
         };

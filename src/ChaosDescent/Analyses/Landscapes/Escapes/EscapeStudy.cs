@@ -33,27 +33,47 @@ public sealed record EscapeStudySettings
     public int Threads { get; init; }
 }
 
-/// <summary>One well: occupation against the rescaled Gibbs mass, mean exit time against Eyring–Kramers.</summary>
-public sealed record WellEscapeReport(int Index, double[] Interval, double Minimum, double Barrier, double Occupation, double? OccupationGibbs,
-    double OccupationFromRates, double MeanExitTime, double[] MeanExitTimeCi, string MeanExitTimeMethod, double? MeanExitTimeKramers,
-    long Exits, double EscapeRatePerStep, double? KramersRatePerStep, bool? TrappedRemark12);
+/// <summary>The first exits of the particles that started in a well (Kaplan–Meier, geometric fit).</summary>
+public sealed record FirstExitsReport(int Runs, int Exits, int Censored, double KmMedian, double KmRestrictedMean, double GeometricMean,
+    double[] GeometricMeanCi, double GeometricFitDeviation);
 
-/// <summary>Escapes between the wells of f0 (the headline numbers of CLI <c>escape --json</c>).</summary>
+/// <summary>The interval the stochastic map can reach from the well's minimum (Rmk. 12, exact interval iteration).</summary>
+public sealed record ReachableFromMinimum(double[] Interval, bool Trapped, bool Converged);
+
+/// <summary>One well: occupation against the rescaled Gibbs mass, mean exit time against Eyring–Kramers.</summary>
+public sealed record WellEscapeReport(int Index, double[] Interval, double Minimum, double Barrier, double[] Core, double Occupation,
+    double? OccupationGibbs, double OccupationFromRates, double MeanExitTime, double[] MeanExitTimeCi, string MeanExitTimeMethod,
+    double? MeanExitTimeKramers, FirstExitsReport? FirstExits, long Exits, long Exposure, double EscapeRatePerStep,
+    double? KramersRatePerStep, bool? TrappedRemark12, ReachableFromMinimum? ReachableFromMinimum);
+
+/// <summary>Escapes between the wells of f0 (CLI <c>escape --json</c>, less the files).</summary>
 public sealed record EscapeReport
 {
     public required string Objective { get; init; }
+    public required string Formula { get; init; }
+    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
     public required double Eps { get; init; }
     public required double Eta { get; init; }
     public required string Map { get; init; }
     public required int Particles { get; init; }
     public required int Steps { get; init; }
+    public required int BurnIn { get; init; }
+    public required ulong Seed { get; init; }
     public required int StartWell { get; init; }
+    public required double CoreFraction { get; init; }
     public double? Sigma2 { get; init; }
+
+    /// <summary>T = η σ²/2, the temperature of the rescaled Gibbs law exp(−f0/T)/Z.</summary>
     public double? Temperature { get; init; }
     public string? GibbsNote { get; init; }
     public bool? SConnected { get; init; }
     public required WellEscapeReport[] Wells { get; init; }
+
+    /// <summary>Transition rates i → j per step spent in i (0 on the diagonal).</summary>
+    public required double[][] RatesPerStep { get; init; }
+    public required long[][] Transitions { get; init; }
     public required int Diverged { get; init; }
+    public long? DivergedFirstStep { get; init; }
     public required double Seconds { get; init; }
 
     [JsonIgnore]
@@ -93,25 +113,144 @@ public static class EscapeStudy
             TraceParticles = Math.Min(3, settings.Particles),
             TraceSteps = Math.Min(settings.Steps, 5000),
         }, progress);
+        int nr = a.Result.RegionCount;
         return new EscapeReport
         {
             Objective = obj.Name,
+            Formula = obj.Formula,
+            Parameters = obj.Parameters,
             Eps = obj.Epsilon,
             Eta = map.LearningRate,
             Map = map.Name,
             Particles = settings.Particles,
             Steps = settings.Steps,
+            BurnIn = settings.BurnIn,
+            Seed = settings.Seed,
             StartWell = a.StartWell,
+            CoreFraction = settings.CoreFraction,
             Sigma2 = a.Sigma2,
             Temperature = a.Sigma2 is { } s2 ? map.LearningRate * s2 / 2 : null,
             GibbsNote = a.GibbsNote,
             SConnected = a.Connectivity?.Connected,
             Wells = a.PerWell.Select(w => new WellEscapeReport(w.Well.Index, [w.Well.Lo, w.Well.Hi], w.Well.Minimum, w.Well.Barrier,
-                w.Occupation, w.OccupationGibbs, w.OccupationFromRates, w.MeanExitTime, [w.MeanExitLo, w.MeanExitHi], w.MeanExitMethod,
-                w.KramersMeanExitTime, w.Exits, w.EscapeRatePerStep, w.KramersRatePerStep, w.TrappedRemark12)).ToArray(),
+                [w.CoreLo, w.CoreHi], w.Occupation, w.OccupationGibbs, w.OccupationFromRates, w.MeanExitTime, [w.MeanExitLo, w.MeanExitHi],
+                w.MeanExitMethod, w.KramersMeanExitTime, w.FirstExits is { } fe ? FirstExits(fe) : null, w.Exits, w.Exposure,
+                w.EscapeRatePerStep, w.KramersRatePerStep, w.TrappedRemark12,
+                w.Certificate is { } c ? new ReachableFromMinimum([c.Lo, c.Hi], c.Trapped, c.Converged) : null)).ToArray(),
+            RatesPerStep = Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => i == j ? 0 : a.Result.Rate(i, j)).ToArray()).ToArray(),
+            Transitions = Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => a.Result.Transitions[i, j]).ToArray()).ToArray(),
             Diverged = a.Result.Diverged,
+            DivergedFirstStep = a.Result.DivergedFirstStep,
             Seconds = a.Result.Seconds,
             Analysis = a,
+        };
+    }
+
+    private static FirstExitsReport FirstExits(ExitTimeStatistics fe)
+    {
+        var (lo, hi) = fe.GeometricMeanInterval();
+        return new FirstExitsReport(fe.Count, fe.Exits, fe.Censored, fe.Median, fe.RestrictedMean(), fe.GeometricMean, [lo, hi], fe.GeometricFitDeviation());
+    }
+}
+
+/// <summary>Settings of <see cref="MicroEscapeAnalysis"/> (CLI <c>chaosdescent escape --micro X [--sweep r1,r2,…]</c>).</summary>
+public sealed record MicroEscapeSettings
+{
+    /// <summary><c>near</c> (default 0): escape from the microscopic minimum of f nearest this point.</summary>
+    public double Near { get; init; }
+
+    /// <summary><c>eta_over_eps</c> (default null: the system's η only): η/ε ratios to sweep.</summary>
+    public double[]? EtaOverEps { get; init; }
+
+    /// <summary><c>particles</c> (default 10000).</summary>
+    public int Particles { get; init; } = 10_000;
+
+    /// <summary><c>steps</c> (default 20000): the horizon K of P(escape within K).</summary>
+    public int Steps { get; init; } = 20_000;
+
+    /// <summary><c>seed</c> (default 1).</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
+    public int Threads { get; init; }
+}
+
+/// <summary>The microscopic well: GD's fixed point at its minimum loses stability at η = 2/f''(x*).</summary>
+public sealed record MicroWellReport(double Minimum, double[] Interval, double Curvature, double StabilityThresholdEta, double StabilityThresholdEtaOverEps);
+
+/// <summary>One η: the escape probability within K steps (Wilson interval) and the mean exit time.</summary>
+public sealed record MicroEscapeRun(double Eta, double EtaOverEps, double EscapeProbability, double[] EscapeProbabilityCi, double MeanExitTime,
+    double[] MeanExitTimeCi, string MeanExitTimeMethod, double KmMedian, double Seconds);
+
+/// <summary>Escape from a microscopic minimum over η (CLI <c>escape --micro --json</c>, less the files).</summary>
+public sealed record MicroEscapeReport
+{
+    public required string Objective { get; init; }
+    public required string Formula { get; init; }
+    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
+    public required double Eps { get; init; }
+    public required string Map { get; init; }
+    public required int Particles { get; init; }
+    public required int Steps { get; init; }
+    public required ulong Seed { get; init; }
+    public required MicroWellReport MicroWell { get; init; }
+    public required MicroEscapeRun[] Runs { get; init; }
+
+    [JsonIgnore]
+    public IReadOnlyList<MicroEscapeResult>? Results { get; init; }
+}
+
+/// <summary>
+/// Escape from one microscopic minimum of f = f0 + f1,ε (Kong &amp; Tao 2020, D.5 and Sec. 2.1: below η ≈ 2ε/f1'' GD
+/// converges to a local minimum, above it the orbit leaves the micro-well), with <see cref="MicroEscape"/>.
+/// </summary>
+public static class MicroEscapeAnalysis
+{
+    public static readonly IAnalysis Entry = new Analysis<MicroEscapeSettings, MicroEscapeReport>(
+        "micro-escape", "from which eta on does GD leave a microscopic minimum of f? P(escape within K) vs eta/eps", Run);
+
+    public static MicroEscapeReport Run(DescentSystem system, MicroEscapeSettings settings, IProgress<double>? progress = null)
+    {
+        var obj = system.RequireMultiscale("micro-escape");
+        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
+            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
+        if (settings.Particles < 1) throw new UserInputException($"particles must be at least 1 (got {settings.Particles})");
+        if (settings.Steps < 1) throw new UserInputException($"steps must be at least 1 (got {settings.Steps})");
+        var well = MicroWell.Find(obj, settings.Near);
+        double[] etas;
+        if (settings.EtaOverEps is { } ratios)
+        {
+            if (ratios.Length == 0) throw new UserInputException("the eta/eps sweep needs at least one ratio");
+            foreach (var v in ratios)
+                if (!(v > 0) || !double.IsFinite(v)) throw new UserInputException($"eta/eps ratio '{v}' is not a positive number");
+            etas = ratios.Select(v => v * obj.Epsilon).ToArray();
+        }
+        else etas = [system.RequireLearningRate("micro-escape")];
+        var results = new List<MicroEscapeResult>();
+        for (int i = 0; i < etas.Length; i++)
+        {
+            int idx = i;
+            results.Add(MicroEscape.Run(system.WithLearningRate(etas[i]).CreateMap("micro-escape"), well, settings.Particles, settings.Steps,
+                settings.Seed, settings.Threads, progress is null ? null : new Progress<double>(v => progress.Report((idx + v) / etas.Length))));
+        }
+        return new MicroEscapeReport
+        {
+            Objective = obj.Name,
+            Formula = obj.Formula,
+            Parameters = obj.Parameters,
+            Eps = obj.Epsilon,
+            Map = system.Map,
+            Particles = settings.Particles,
+            Steps = settings.Steps,
+            Seed = settings.Seed,
+            MicroWell = new MicroWellReport(well.Minimum, [well.Lo, well.Hi], well.Curvature, well.StabilityThreshold, well.StabilityThreshold / obj.Epsilon),
+            Runs = results.Select(x =>
+            {
+                var (mean, lo, hi, method) = x.ExitTimes.MeanExitTime();
+                return new MicroEscapeRun(x.Eta, x.EtaOverEps, x.EscapeProbability, [x.ProbabilityLo, x.ProbabilityHi], mean, [lo, hi], method,
+                    x.ExitTimes.Median, x.Seconds);
+            }).ToArray(),
+            Results = results,
         };
     }
 }

@@ -29,27 +29,31 @@ public sealed record MomentumSettings
     public int Threads { get; init; }
 }
 
-/// <summary>Heavy ball or NAG-SC against the linearized theory (headline numbers of CLI <c>momentum --json</c>).</summary>
+/// <summary>The ensemble at the last step against N(x*, linear theory).</summary>
+public sealed record MomentumEnsembleReport(int Particles, int Steps, double Mean, double Variance, double ExcessKurtosis,
+    double TvToTheory, double KsToTheory, double W1ToTheory, int Diverged);
+
+/// <summary>One orbit's time averages against the same Gaussian.</summary>
+public sealed record MomentumOrbitReport(long Steps, double Mean, double Variance, double TvToTheory, double KsToTheory);
+
+/// <summary>The linearized stationary law (GD at the effective learning rate; see <see cref="LinearMomentumTheory"/>).</summary>
+public sealed record MomentumTheoryReport(double Sigma2, double Curvature, double Variance, double SpectralRadius, double EffectiveLearningRate);
+
+/// <summary>The Lyapunov spectrum of the 2d-dimensional map; its sum equals mean ln|det J|.</summary>
+public sealed record MomentumLyapunovReport(double[] Exponents, double LargestStandardError, long Steps, double Sum, double MeanLogDet, double PredictedLargest);
+
+/// <summary>One method (heavy ball, NAG-SC or GD): CLI <c>momentum --json</c> lists one per method.</summary>
+public sealed record MomentumMethodReport(string Method, double? Momentum, double? NagCoefficient, double Minimum, MomentumEnsembleReport Ensemble,
+    MomentumOrbitReport Orbit, MomentumTheoryReport Theory, MomentumLyapunovReport Lyapunov, double Seconds);
+
+/// <summary>Heavy ball or NAG-SC against the linearized theory on one system.</summary>
 public sealed record MomentumReport
 {
     public required string Objective { get; init; }
+    public required string Formula { get; init; }
     public required double Eps { get; init; }
     public required double Eta { get; init; }
-    public required string Method { get; init; }
-    public required double Minimum { get; init; }
-    public required double EnsembleMean { get; init; }
-    public required double EnsembleVariance { get; init; }
-    public required double TheoryVariance { get; init; }
-    public required double EffectiveLearningRate { get; init; }
-    public required double TvToTheory { get; init; }
-    public required double KsToTheory { get; init; }
-    public required double OrbitVariance { get; init; }
-    public required double[] LyapunovExponents { get; init; }
-    public required double LyapunovLargestStderr { get; init; }
-    public required double MeanLogDet { get; init; }
-    public required double PredictedLargest { get; init; }
-    public required int Diverged { get; init; }
-    public required double Seconds { get; init; }
+    public required MomentumMethodReport Method { get; init; }
 
     [JsonIgnore]
     public MomentumAnalysis? Analysis { get; init; }
@@ -83,26 +87,27 @@ public static class MomentumStudy
             Seed = settings.Seed,
             Threads = settings.Threads,
         }, progress);
+        var spectrum = a.Lyapunov.Spectrum ?? [a.Lyapunov.Lambda];
         return new MomentumReport
         {
             Objective = obj.Name,
+            Formula = obj.Formula,
             Eps = obj.Epsilon,
             Eta = map.LearningRate,
-            Method = map.Name,
-            Minimum = a.Minimum,
-            EnsembleMean = a.EnsembleMoments.Mean,
-            EnsembleVariance = a.EnsembleMoments.Variance,
-            TheoryVariance = a.Theory.PositionVariance,
-            EffectiveLearningRate = a.Theory.EffectiveLearningRate,
-            TvToTheory = a.EnsembleVsTheory.TotalVariation,
-            KsToTheory = a.EnsembleVsTheory.KolmogorovSmirnov,
-            OrbitVariance = a.Orbit.Moments[0].Variance,
-            LyapunovExponents = a.Lyapunov.Spectrum ?? [a.Lyapunov.Lambda],
-            LyapunovLargestStderr = a.Lyapunov.StdErr,
-            MeanLogDet = a.MeanLogDet,
-            PredictedLargest = a.PredictedLargest,
-            Diverged = a.Diverged,
-            Seconds = a.Seconds,
+            Method = new MomentumMethodReport(
+                map.Name,
+                map is HeavyBallMap hb ? hb.Momentum : null,
+                map is NesterovMap nag ? nag.Coefficient : null,
+                a.Minimum,
+                new MomentumEnsembleReport(settings.Particles, settings.Steps, a.EnsembleMoments.Mean, a.EnsembleMoments.Variance,
+                    a.EnsembleMoments.ExcessKurtosis, a.EnsembleVsTheory.TotalVariation, a.EnsembleVsTheory.KolmogorovSmirnov,
+                    a.EnsembleVsTheory.Wasserstein1, a.Diverged),
+                new MomentumOrbitReport(settings.OrbitSteps, a.Orbit.Moments[0].Mean, a.Orbit.Moments[0].Variance,
+                    a.OrbitVsTheory.TotalVariation, a.OrbitVsTheory.KolmogorovSmirnov),
+                new MomentumTheoryReport(a.Theory.Sigma2, a.Theory.Curvature, a.Theory.PositionVariance, a.Theory.SpectralRadius,
+                    a.Theory.EffectiveLearningRate),
+                new MomentumLyapunovReport(spectrum, a.Lyapunov.StdErr, a.Lyapunov.StepsPerOrbit, spectrum.Sum(), a.MeanLogDet, a.PredictedLargest),
+                a.Seconds),
             Analysis = a,
         };
     }
