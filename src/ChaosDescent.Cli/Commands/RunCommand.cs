@@ -92,7 +92,7 @@ public sealed class RunCommand : ICliCommand
             }
 
             var dir = experiment.OutputDirectory;
-            var options = new SweepRunOptions { Shard = shardIndex, Shards = shardCount, Resume = r.GetValue(resume), Threads = threadCount };
+            var options = new SweepRunOptions { Shard = shardIndex, Shards = shardCount, Resume = r.GetValue(resume), Threads = threadCount, UnitOutputs = SweepPlots.WriteUnit };
             var summary = ConsoleProgress.Run(stderr, $"{experiment.Name}: units", p =>
                 SweepRunner.Run(plan, dir, options, new UnitProgress(stderr, p, experiment.Name)));
             IReadOnlyList<string> figures = [];

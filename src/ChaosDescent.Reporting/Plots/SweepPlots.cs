@@ -66,6 +66,17 @@ public static class SweepPlots
         return written;
     }
 
+    /// <summary>A unit's own figures, from its typed result: today the regime diagram of a <c>regime</c> unit (Fig. 2).</summary>
+    public static void WriteUnit(SweepUnit unit, object result, string directory)
+    {
+        if (result is ChaosDescent.Analyses.Chaos.RegimeReport { Result: { } map } rep)
+        {
+            string name = $"{rep.Objective}-{rep.Map}-regimes";
+            ChaosDescent.Reporting.Reproduction.Chaos.ChaosPlots.RegimeDiagram(map, $"Regimes of {rep.Map} on {rep.Objective}").Save(directory, name);
+            ChaosDescent.Reporting.Reproduction.Chaos.ChaosPlots.WriteRegimeCsv(map, Path.Combine(directory, name + ".csv"));
+        }
+    }
+
     private static string? Headline(IReadOnlyList<JsonObject> units)
     {
         foreach (var u in units)

@@ -164,6 +164,13 @@ public static class SweepResults
                 if (Path.GetFullPath(dest) != Path.GetFullPath(sources[i]!)) AtomicFile.WriteAllBytes(dest, File.ReadAllBytes(sources[i]!));
             }
             AtomicFile.WriteAllText(Path.Combine(outDir, SweepRunner.PlanFile), plan.ToJsonString(Json.Options));
+            foreach (var d in dirs.Distinct())
+            {
+                var own = Path.Combine(d, SweepRunner.OutputsFolder);
+                if (!Directory.Exists(own) || Path.GetFullPath(d) == Path.GetFullPath(outDir)) continue;
+                foreach (var f in Directory.EnumerateFiles(own, "*", SearchOption.AllDirectories))
+                    AtomicFile.WriteAllBytes(Path.Combine(outDir, SweepRunner.OutputsFolder, Path.GetRelativePath(own, f)), File.ReadAllBytes(f));
+            }
         }
         var units = records.Select(r => r!).ToList();
         var results = new JsonObject

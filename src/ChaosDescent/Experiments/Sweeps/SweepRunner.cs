@@ -22,6 +22,10 @@ public sealed record SweepRunOptions
 
     /// <summary>Units run at once (0 = all cores).</summary>
     public int Threads { get; init; }
+
+    /// <summary>Writes a unit's own outputs (figures, CSV) from its typed result into the folder given
+    /// (<c>DIR/outputs/LABEL</c>); null for none. Called on the worker that ran the unit.</summary>
+    public Action<SweepUnit, object, string>? UnitOutputs { get; init; }
 }
 
 /// <summary>What a run did.</summary>
@@ -43,6 +47,7 @@ public static class SweepRunner
 {
     public const string UnitsFolder = "units";
     public const string PlanFile = "plan.json";
+    public const string OutputsFolder = "outputs";
 
     public static SweepRunSummary Run(SweepPlan plan, string dir, SweepRunOptions options, IProgress<(int Done, int Total)>? progress = null)
     {
@@ -82,7 +87,14 @@ public static class SweepRunner
                 var (analysis, sys, settings) = plan.Build(unit, inner);
                 system = SystemJson(sys);
                 settingsJson = SettingsJson(settings);
-                result = JsonSerializer.SerializeToNode(analysis.Run(sys, settings, null), analysis.ResultType, Json.Options);
+                var typed = analysis.Run(sys, settings, null);
+                result = JsonSerializer.SerializeToNode(typed, analysis.ResultType, Json.Options);
+                if (options.UnitOutputs is { } write)
+                {
+                    var own = Path.Combine(dir, OutputsFolder, UnitFolder(unit));
+                    AtomicFile.EnsureDirectory(own);
+                    write(unit, typed, own);
+                }
             }
             catch (UserInputException e)
             {
@@ -146,6 +158,10 @@ public static class SweepRunner
         });
         return outcomes;
     }
+
+    /// <summary>A unit's own output folder name: its index and label, with characters a file system may refuse replaced.</summary>
+    public static string UnitFolder(SweepUnit unit) =>
+        unit.Index.ToString("D6", CultureInfo.InvariantCulture) + "_" + new string(unit.Label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '=' or '+' ? c : '_').ToArray());
 
     private static JsonObject Coordinates(SweepUnit unit)
     {
