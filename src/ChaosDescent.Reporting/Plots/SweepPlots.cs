@@ -6,7 +6,7 @@ namespace ChaosDescent.Reporting.Plots;
 
 /// <summary>
 /// A sweep's own figures, drawn from its composed results: for each analysis, its headline number (λ for
-/// <c>lyapunov</c>, otherwise the first numeric field of the result) against one axis (a line; every seed's value
+/// <c>lyapunov</c>, the final loss for <c>train</c>, otherwise the first numeric field of the result) against one axis (a line; every seed's value
 /// as points when a seed axis replicates the grid), or over two axes as a heat map (the mean over seeds). Grids of
 /// more than two axes get no figure; their table has every number.
 /// </summary>
@@ -35,7 +35,7 @@ public static class SweepPlots
             if (axes.Count == 1)
             {
                 var (axis, values, log) = axes[0];
-                bool logX = log || (values.Min() > 0 && values.Max() / values.Min() >= 100);
+                bool logX = log || (values.Min() > 0 && values.Max() / values.Min() >= 20);
                 var fig = new PlotFigure($"{label}: {field} against {axis}", axis, yLabel) { LogX = logX };
                 var byValue = units.GroupBy(u => Coord(u, axis)).ToDictionary(g => g.Key, g => Mean(g.Select(Value)));
                 var means = values.Select(x => byValue.GetValueOrDefault(x, double.NaN)).ToArray();
@@ -49,8 +49,8 @@ public static class SweepPlots
             {
                 var (xName, xs, xLog) = axes[0];
                 var (yName, ys, yLog) = axes[1];
-                xLog |= xs.Min() > 0 && xs.Max() / xs.Min() >= 100;
-                yLog |= ys.Min() > 0 && ys.Max() / ys.Min() >= 100;
+                xLog |= xs.Min() > 0 && xs.Max() / xs.Min() >= 20;
+                yLog |= ys.Min() > 0 && ys.Max() / ys.Min() >= 20;
                 var cells = units.GroupBy(u => (Coord(u, xName), Coord(u, yName))).ToDictionary(g => g.Key, g => Mean(g.Select(Value)));
                 var z = new double[ys.Length, xs.Length];
                 for (int iy = 0; iy < ys.Length; iy++)
@@ -82,7 +82,8 @@ public static class SweepPlots
         foreach (var u in units)
         {
             if (u["result"] is not JsonObject r) continue;
-            if (r["lambda"] is JsonValue) return "lambda";
+            foreach (var preferred in new[] { "lambda", "final_loss", "tv_to_gibbs" })
+                if (r[preferred] is JsonValue { } p && p.GetValueKind() == JsonValueKind.Number) return preferred;
             return r.FirstOrDefault(kv => kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && kv.Key is not ("eta" or "eps" or "seed")).Key;
         }
         return null;
