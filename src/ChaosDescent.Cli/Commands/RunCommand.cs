@@ -42,7 +42,8 @@ public sealed class RunCommand : ICliCommand
             var experiment = ExperimentFile.Load(path);
             if (r.GetValue(outDir) is { } o) experiment = experiment with { OutputDirectory = o };
             var (shardIndex, shardCount) = r.GetValue(shard) is { } s ? SweepRunner.ParseShard(s) : (0, 1);
-            int threadCount = r.GetValue(threads);
+            // --threads wins over the file's `threads:`; both default to all cores.
+            int threadCount = r.GetValue(threads) is var t && t != 0 ? t : experiment.Threads ?? 0;
             if (threadCount < 0) throw new UserInputException("--threads must be 0 (all cores) or positive");
             var plan = SweepPlan.Expand(experiment);
 

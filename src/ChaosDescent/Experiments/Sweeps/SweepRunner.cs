@@ -61,7 +61,12 @@ public static class SweepRunner
             throw new UserInputException($"cannot resume in '{dir}': it holds units of another sweep (plan {oldHash[..12]}, this file's plan is {plan.Hash[..12]}); use another --out or run without --resume");
         AtomicFile.EnsureDirectory(unitsDir);
         if (!options.Resume)
+        {
+            // A fresh run: the units and composed outputs of an earlier run in this folder would mix with this one's.
             foreach (var f in Directory.EnumerateFiles(unitsDir, "*.json")) File.Delete(f);
+            foreach (var f in new[] { SweepResults.ResultsFile, SweepResults.TimingFile, SweepResults.TableFile })
+                if (File.Exists(Path.Combine(dir, f))) File.Delete(Path.Combine(dir, f));
+        }
         AtomicFile.WriteAllText(planPath, SweepResults.PlanJson(plan));
 
         var mine = SweepPlan.ShardIndices(plan.Count, options.Shard, options.Shards).ToList();
