@@ -97,7 +97,7 @@ public sealed class TrainCommand : ICliCommand
                         () => setup.Data.Test is { } t ? new MlpLoss(setup.Model, t) : null,
                         setup.Theta0, settings, lrs, nThreads, progress));
                 var files = WriteSweep(dir, setup, sweep, plots);
-                var node = JsonSerializer.SerializeToNode(TrainReport.SetupFields(setup, settings), Json.Options)!.AsObject();
+                var node = JsonSerializer.SerializeToNode(TrainingAnalysis.SetupFields(setup, settings), Json.Options)!.AsObject();
                 node["out_dir"] = dir;
                 node.Remove("lr");
                 node["runs"] = JsonSerializer.SerializeToNode(sweep.Runs.Select(RunSummary.From).ToArray(), Json.Options);

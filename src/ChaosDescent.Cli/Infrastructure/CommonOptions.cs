@@ -61,6 +61,12 @@ public sealed class ObjectiveOptions
         Description = "LO,HI: box holding the interesting part of a formula f0 (default -2,2)",
     };
 
+    public ObjectiveOptions()
+    {
+        // Tab completion (the [suggest] directive that dotnet-suggest calls) offers the catalog's names.
+        Objective.CompletionSources.Add(_ => ObjectiveCatalog.Names.Select(n => new System.CommandLine.Completions.CompletionItem(n)));
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Objective);

@@ -19,6 +19,8 @@ public sealed class MapOptionSet(string description, string defaultMap = "gd")
 
     public void AddTo(Command command)
     {
+        // Tab completion of map names ([suggest] directive, dotnet-suggest); AddTo runs once per command.
+        Map.CompletionSources.Add(_ => MapFactory.Names.Select(n => new System.CommandLine.Completions.CompletionItem(n)));
         command.Options.Add(Map);
         command.Options.Add(Momentum);
         command.Options.Add(Mu);

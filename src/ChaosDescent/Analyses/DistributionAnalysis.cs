@@ -48,40 +48,16 @@ public sealed record BetweenMapsReport(int Coordinate, double Tv, double Ks, dou
     [property: JsonPropertyName("ks_critical_0_001")] double? KsCritical0001);
 
 /// <summary>The long-run law of a map against the rescaled Gibbs law (CLI <c>distribution --json</c>, less the files).</summary>
-public sealed record DistributionReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
-    public required double Eps { get; init; }
-    public required double Eta { get; init; }
-    public required string Map { get; init; }
-    public required string Mode { get; init; }
-    public required int Particles { get; init; }
-    public required long Steps { get; init; }
-    public required long BurnIn { get; init; }
-    public required ulong Seed { get; init; }
-    public string? Initial { get; init; }
-    public required long SampleSize { get; init; }
-    public double? Sigma2 { get; init; }
-    public string? GibbsNote { get; init; }
-    public double? TvToGibbs { get; init; }
-    public double? KsToGibbs { get; init; }
-    public double? W1ToGibbs { get; init; }
-    public required bool DistancesBinned { get; init; }
-    public required MarginalReport[] Marginals { get; init; }
-    [JsonPropertyName("tv_to_gibbs_2d")]
-    public double? TvToGibbs2D { get; init; }
-    public string? ComparedMap { get; init; }
-    public BetweenMapsReport[]? BetweenMaps { get; init; }
-    public required int Diverged { get; init; }
-    public long? DivergedFirstStep { get; init; }
-    public required double Seconds { get; init; }
-
-    /// <summary>The comparison itself (histograms, Gibbs law), for figures and CSV.</summary>
-    [JsonIgnore]
-    public DistributionComparison? Comparison { get; init; }
-}
+/// <remarks>
+/// <c>Comparison</c>: The comparison itself (histograms, Gibbs law), for figures and CSV.<br/>
+/// </remarks>
+public sealed record DistributionReport(
+    string Objective, string Formula, IReadOnlyDictionary<string, double> Parameters, double Eps, double Eta, string Map,
+    string Mode, int Particles, long Steps, long BurnIn, ulong Seed, string? Initial, long SampleSize, double? Sigma2,
+    string? GibbsNote, double? TvToGibbs, double? KsToGibbs, double? W1ToGibbs, bool DistancesBinned,
+    MarginalReport[] Marginals, [property: JsonPropertyName("tv_to_gibbs_2d")] double? TvToGibbs2D, string? ComparedMap,
+    BetweenMapsReport[]? BetweenMaps, int Diverged, long? DivergedFirstStep, double Seconds,
+    [property: JsonIgnore] DistributionComparison? Comparison);
 
 /// <summary>
 /// Runs an ensemble (or one orbit) of the system's map and compares its law with the rescaled Gibbs law
@@ -119,38 +95,16 @@ public static class DistributionAnalysis
         var second = other is null ? null : DistributionComparison.Run(request with { Map = other, Seed = request.Seed + 1 }, Half(progress, 1));
         var between = second is null ? null : DistributionComparison.Between(first, second);
         var (tv, ks, w1) = first.Headline;
-        return new DistributionReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Parameters = obj.Parameters,
-            Eps = obj.Epsilon,
-            Eta = map.LearningRate,
-            Map = map.Name,
-            Mode = settings.Orbit ? "orbit" : "ensemble",
-            Particles = settings.Orbit ? 1 : request.Particles,
-            Steps = k,
-            BurnIn = request.BurnIn,
-            Seed = request.Seed,
-            Initial = settings.Orbit ? null : request.Initial.Describe(),
-            SampleSize = first.SampleSize,
-            Sigma2 = first.Sigma2,
-            GibbsNote = first.GibbsNote,
-            TvToGibbs = tv,
-            KsToGibbs = ks,
-            W1ToGibbs = w1,
-            DistancesBinned = settings.Orbit,
-            Marginals = first.Marginals.Select(mc => new MarginalReport(mc.Coordinate, mc.Moments.Mean, mc.Moments.Variance, mc.GibbsMean,
-                mc.GibbsVariance, mc.Distances?.TotalVariation, mc.Distances?.KolmogorovSmirnov, mc.Distances?.Wasserstein1)).ToArray(),
-            TvToGibbs2D = first.TotalVariation2D,
-            ComparedMap = other?.Name,
-            BetweenMaps = between?.Select((b, i) => new BetweenMapsReport(i, b.TotalVariation, b.KolmogorovSmirnov, b.Wasserstein1, b.Binned,
-                b.Binned ? null : Distances.KolmogorovSmirnovCritical(first.SampleSize, second!.SampleSize))).ToArray(),
-            Diverged = first.DivergedCount,
-            DivergedFirstStep = first.DivergedFirstStep,
-            Seconds = first.Seconds,
-            Comparison = first,
-        };
+        return new DistributionReport(
+            Objective: obj.Name, Formula: obj.Formula, Parameters: obj.Parameters, Eps: obj.Epsilon, Eta: map.LearningRate, Map: map.Name,
+            Mode: settings.Orbit ? "orbit" : "ensemble", Particles: settings.Orbit ? 1 : request.Particles, Steps: k,
+            BurnIn: request.BurnIn, Seed: request.Seed, Initial: settings.Orbit ? null : request.Initial.Describe(),
+            SampleSize: first.SampleSize, Sigma2: first.Sigma2, GibbsNote: first.GibbsNote, TvToGibbs: tv, KsToGibbs: ks, W1ToGibbs: w1,
+            DistancesBinned: settings.Orbit,
+            Marginals: first.Marginals.Select(mc => new MarginalReport(mc.Coordinate, mc.Moments.Mean, mc.Moments.Variance, mc.GibbsMean, mc.GibbsVariance, mc.Distances?.TotalVariation, mc.Distances?.KolmogorovSmirnov, mc.Distances?.Wasserstein1)).ToArray(),
+            TvToGibbs2D: first.TotalVariation2D, ComparedMap: other?.Name,
+            BetweenMaps: between?.Select((b, i) => new BetweenMapsReport(i, b.TotalVariation, b.KolmogorovSmirnov, b.Wasserstein1, b.Binned, b.Binned ? null : Distances.KolmogorovSmirnovCritical(first.SampleSize, second!.SampleSize))).ToArray(),
+            Diverged: first.DivergedCount, DivergedFirstStep: first.DivergedFirstStep, Seconds: first.Seconds, Comparison: first);
     }
 
     private static IProgress<double>? Half(IProgress<double>? p, int part) =>

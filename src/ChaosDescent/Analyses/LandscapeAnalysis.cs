@@ -17,28 +17,13 @@ public sealed record LandscapeSettings
 }
 
 /// <summary>Counts and sizes of a tabulated 1-D landscape (CLI <c>landscape --json</c>, less the figure and CSV paths).</summary>
-public sealed record LandscapeReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
-    public required double Eps { get; init; }
-    public required double XMin { get; init; }
-    public required double XMax { get; init; }
-    public required int Points { get; init; }
-    public required int LocalMinimaF { get; init; }
-    public required int LocalMinimaF0 { get; init; }
-    public required IReadOnlyList<double> MinimaF0 { get; init; }
-    public required double MaxMicroHeight { get; init; }
-    public required double MaxGradF1 { get; init; }
-    public required double MaxGradF0 { get; init; }
-    public double? ZetaBound { get; init; }
-    public bool? MinimaWhereGradientsBalance { get; init; }
-
-    /// <summary>The tabulated profile, for the figure and CSV.</summary>
-    [JsonIgnore]
-    public LandscapeProfile? Profile { get; init; }
-}
+/// <remarks>
+/// <c>Profile</c>: The tabulated profile, for the figure and CSV.<br/>
+/// </remarks>
+public sealed record LandscapeReport(
+    string Objective, string Formula, IReadOnlyDictionary<string, double> Parameters, double Eps, double XMin, double XMax,
+    int Points, int LocalMinimaF, int LocalMinimaF0, IReadOnlyList<double> MinimaF0, double MaxMicroHeight, double MaxGradF1,
+    double MaxGradF0, double? ZetaBound, bool? MinimaWhereGradientsBalance, [property: JsonIgnore] LandscapeProfile? Profile);
 
 /// <summary>
 /// Look at a 1-D objective before running anything on it (Kong &amp; Tao 2020, Fig. 1): the local minima of f and f0
@@ -57,24 +42,10 @@ public static class LandscapeAnalysis
         if (!(hi > lo)) throw new UserInputException($"x-max must exceed x-min (got {lo}, {hi})");
         var p = LandscapeProfile.Compute(f, lo, hi, settings.Points);
         progress?.Report(1);
-        return new LandscapeReport
-        {
-            Objective = f.Name,
-            Formula = f.Formula,
-            Parameters = f.Parameters,
-            Eps = f.Epsilon,
-            XMin = lo,
-            XMax = hi,
-            Points = settings.Points,
-            LocalMinimaF = p.MinimaF.Count,
-            LocalMinimaF0 = p.MinimaF0.Count,
-            MinimaF0 = p.MinimaF0,
-            MaxMicroHeight = p.MaxMicroHeight,
-            MaxGradF1 = p.MaxGradF1,
-            MaxGradF0 = p.MaxGradF0,
-            ZetaBound = p.ZetaBound,
-            MinimaWhereGradientsBalance = p.MinimaWhereGradientsBalance,
-            Profile = p,
-        };
+        return new LandscapeReport(
+            Objective: f.Name, Formula: f.Formula, Parameters: f.Parameters, Eps: f.Epsilon, XMin: lo, XMax: hi, Points: settings.Points,
+            LocalMinimaF: p.MinimaF.Count, LocalMinimaF0: p.MinimaF0.Count, MinimaF0: p.MinimaF0, MaxMicroHeight: p.MaxMicroHeight,
+            MaxGradF1: p.MaxGradF1, MaxGradF0: p.MaxGradF0, ZetaBound: p.ZetaBound,
+            MinimaWhereGradientsBalance: p.MinimaWhereGradientsBalance, Profile: p);
     }
 }

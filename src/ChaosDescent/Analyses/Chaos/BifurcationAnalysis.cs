@@ -38,32 +38,15 @@ public sealed record BifurcationPointReport(double Eta, int Period, double Lambd
 public sealed record PeriodDoublingReport(double Eta, double EtaOverEps, int FromPeriod, int ToPeriod, bool Refined, double[] Bracket);
 
 /// <summary>A bifurcation diagram over η (CLI <c>bifurcation --json</c>).</summary>
-public sealed record BifurcationReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required double Eps { get; init; }
-    public required string Map { get; init; }
-    public required double[] Start { get; init; }
-    public required BifurcationPointReport[] Points { get; init; }
-    public required PeriodDoublingReport[] Doublings { get; init; }
-    public required IReadOnlyList<double> FeigenbaumRatios { get; init; }
-    public double? OnsetEta { get; init; }
-    public double? OnsetEtaOverEps { get; init; }
-    public double? AccumulationEta { get; init; }
-    public double? AccumulationEtaOverEps { get; init; }
-    public double[]? Well { get; init; }
-
-    /// <summary>m of Cond. 2 (quick rule) where defined: Thm. 9's λ ≈ m + ln(η/ε) line of the λ panel.</summary>
-    public double? M { get; init; }
-
-    /// <summary>The length unit of the η axis: ε (1 without a micro-scale).</summary>
-    public required double Scale { get; init; }
-    public double Seconds { get; init; }
-
-    [JsonIgnore]
-    public BifurcationDiagram? Diagram { get; init; }
-}
+/// <remarks>
+/// <c>M</c>: m of Cond. 2 (quick rule) where defined: Thm. 9's λ ≈ m + ln(η/ε) line of the λ panel.<br/>
+/// <c>Scale</c>: The length unit of the η axis: ε (1 without a micro-scale).<br/>
+/// </remarks>
+public sealed record BifurcationReport(
+    string Objective, string Formula, double Eps, string Map, double[] Start, BifurcationPointReport[] Points,
+    PeriodDoublingReport[] Doublings, IReadOnlyList<double> FeigenbaumRatios, double? OnsetEta, double? OnsetEtaOverEps,
+    double? AccumulationEta, double? AccumulationEtaOverEps, double[]? Well, double? M, double Scale, double Seconds,
+    [property: JsonIgnore] BifurcationDiagram? Diagram);
 
 /// <summary>
 /// The orbit diagram over η of Kong &amp; Tao (2020) D.1, Fig. 9 (<see cref="Bifurcation"/>): period and λ at each η,
@@ -98,25 +81,12 @@ public static class BifurcationAnalysis
         }, progress);
         double eps = WellGeometry.Scale(obj);
         double? m = obj.Micro is { Kind: not MicroScaleKind.General } ? MConstant.Compute(obj, MConstantOptions.Quick).M : null;
-        return new BifurcationReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Eps = obj.Epsilon,
-            Map = map.Name,
-            Start = d.Start,
-            Points = d.Points.Select(p => new BifurcationPointReport(p.Eta, p.Period, p.Lambda, p.LambdaStdErr, p.Diverged)).ToArray(),
-            Doublings = d.Doublings.Select(x => new PeriodDoublingReport(x.Eta, x.Eta / eps, x.FromPeriod, x.ToPeriod, x.Refined, [x.BracketLo, x.BracketHi])).ToArray(),
-            FeigenbaumRatios = d.FeigenbaumRatios,
-            OnsetEta = d.OnsetEta,
-            OnsetEtaOverEps = d.OnsetEta / eps,
-            AccumulationEta = d.AccumulationEta,
-            AccumulationEtaOverEps = d.AccumulationEta / eps,
-            Well = d.Well is { } w ? [w.Lo, w.Hi] : null,
-            M = m,
-            Scale = eps,
-            Seconds = d.Seconds,
-            Diagram = d,
-        };
+        return new BifurcationReport(
+            Objective: obj.Name, Formula: obj.Formula, Eps: obj.Epsilon, Map: map.Name, Start: d.Start,
+            Points: d.Points.Select(p => new BifurcationPointReport(p.Eta, p.Period, p.Lambda, p.LambdaStdErr, p.Diverged)).ToArray(),
+            Doublings: d.Doublings.Select(x => new PeriodDoublingReport(x.Eta, x.Eta / eps, x.FromPeriod, x.ToPeriod, x.Refined, [x.BracketLo, x.BracketHi])).ToArray(),
+            FeigenbaumRatios: d.FeigenbaumRatios, OnsetEta: d.OnsetEta, OnsetEtaOverEps: d.OnsetEta / eps,
+            AccumulationEta: d.AccumulationEta, AccumulationEtaOverEps: d.AccumulationEta / eps,
+            Well: d.Well is { } w ? [w.Lo, w.Hi] : null, M: m, Scale: eps, Seconds: d.Seconds, Diagram: d);
     }
 }

@@ -6,24 +6,9 @@ namespace ChaosDescent.Analyses.Chaos;
 public sealed record LiYorkeSearchRange(double Lo, double Hi, int Points);
 
 /// <summary>A Li–Yorke witness (or its absence) of the GD map of a 1-D objective, with the system it is about.</summary>
-public sealed record LiYorkeReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required double Eps { get; init; }
-    public required double Eta { get; init; }
-    public required bool Found { get; init; }
-    public double? A { get; init; }
-    public double? B { get; init; }
-    public double? C { get; init; }
-    public double? D { get; init; }
-    public string? Pattern { get; init; }
-    public double? Margin { get; init; }
-    public double? ErrorBound { get; init; }
-    public double? Lipschitz { get; init; }
-    public required string ErrorModel { get; init; }
-    public required LiYorkeSearchRange Searched { get; init; }
-}
+public sealed record LiYorkeReport(
+    string Objective, string Formula, double Eps, double Eta, bool Found, double? A, double? B, double? C, double? D,
+    string? Pattern, double? Margin, double? ErrorBound, double? Lipschitz, string ErrorModel, LiYorkeSearchRange Searched);
 
 /// <summary>
 /// A witness of Thm. 18 (Li &amp; Yorke 1975, used for GD in Kong &amp; Tao 2020 Thm. 8) for the GD map of a 1-D
@@ -43,23 +28,10 @@ public static class LiYorkeAnalysis
         var obj = system.RequireMultiscale("liyorke");
         var w = LiYorke.Search(map, settings);
         progress?.Report(1);
-        return new LiYorkeReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Eps = obj.Epsilon,
-            Eta = map.LearningRate,
-            Found = w.Found,
-            A = w.Found ? w.A : null,
-            B = w.Found ? w.B : null,
-            C = w.Found ? w.C : null,
-            D = w.Found ? w.D : null,
-            Pattern = w.Pattern,
-            Margin = w.Found ? w.Margin : null,
-            ErrorBound = w.Found ? w.ErrorBound : null,
-            Lipschitz = w.Found ? w.Lipschitz : null,
-            ErrorModel = LiYorkeWitness.ErrorModel,
-            Searched = new LiYorkeSearchRange(w.Lo, w.Hi, w.Points),
-        };
+        return new LiYorkeReport(
+            Objective: obj.Name, Formula: obj.Formula, Eps: obj.Epsilon, Eta: map.LearningRate, Found: w.Found, A: w.Found ? w.A : null,
+            B: w.Found ? w.B : null, C: w.Found ? w.C : null, D: w.Found ? w.D : null, Pattern: w.Pattern,
+            Margin: w.Found ? w.Margin : null, ErrorBound: w.Found ? w.ErrorBound : null, Lipschitz: w.Found ? w.Lipschitz : null,
+            ErrorModel: LiYorkeWitness.ErrorModel, Searched: new LiYorkeSearchRange(w.Lo, w.Hi, w.Points));
     }
 }

@@ -15,23 +15,12 @@ public sealed record MConstSettings
 }
 
 /// <summary>The constant m of an objective's micro-scale with its error estimate and the Rmk. 9 threshold factor.</summary>
-public sealed record MConstReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required string MicroScale { get; init; }
-    public required string MicroFormula { get; init; }
-    public required double M { get; init; }
-    public required double ErrorEstimate { get; init; }
-    public required string Method { get; init; }
-    public required string Description { get; init; }
-    public IReadOnlyList<double>? PerCoordinate { get; init; }
-
-    /// <summary>e^(−m): chaos needs η > e^(−m) ε (Rmk. 9).</summary>
-    public required double ChaosThresholdFactor { get; init; }
-    public required long Evaluations { get; init; }
-    public double Seconds { get; init; }
-}
+/// <remarks>
+/// <c>ChaosThresholdFactor</c>: e^(−m): chaos needs η > e^(−m) ε (Rmk. 9).<br/>
+/// </remarks>
+public sealed record MConstReport(
+    string Objective, string Formula, string MicroScale, string MicroFormula, double M, double ErrorEstimate, string Method,
+    string Description, IReadOnlyList<double>? PerCoordinate, double ChaosThresholdFactor, long Evaluations, double Seconds);
 
 /// <summary>
 /// The constant m of Condition 2 (Kong &amp; Tao 2020), m = E[ln‖ε∇²f1,ε(U)‖₂] over the fast phase, computed by
@@ -50,20 +39,10 @@ public static class MConstantAnalysis
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var m = MConstant.Compute(obj, options);
         progress?.Report(1);
-        return new MConstReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            MicroScale = obj.Micro!.Kind.ToString().ToLowerInvariant(),
-            MicroFormula = obj.Micro.Formula,
-            M = m.M,
-            ErrorEstimate = m.ErrorEstimate,
-            Method = m.Method,
-            Description = m.Description,
-            PerCoordinate = m.PerCoordinate,
-            ChaosThresholdFactor = ChaosTheory.ThresholdFactor(m.M),
-            Evaluations = m.Evaluations,
-            Seconds = sw.Elapsed.TotalSeconds,
-        };
+        return new MConstReport(
+            Objective: obj.Name, Formula: obj.Formula, MicroScale: obj.Micro!.Kind.ToString().ToLowerInvariant(),
+            MicroFormula: obj.Micro.Formula, M: m.M, ErrorEstimate: m.ErrorEstimate, Method: m.Method, Description: m.Description,
+            PerCoordinate: m.PerCoordinate, ChaosThresholdFactor: ChaosTheory.ThresholdFactor(m.M), Evaluations: m.Evaluations,
+            Seconds: sw.Elapsed.TotalSeconds);
     }
 }

@@ -42,29 +42,14 @@ public sealed record RegimeCellReport(double Eta, double Eps, Regime Regime, int
 public sealed record RegimeGrid(int EtaPoints, int EpsPoints);
 
 /// <summary>A regime map with the threshold of Rmk. 9 and f0's stability bound (CLI <c>regime --json</c>).</summary>
-public sealed record RegimeReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required string Map { get; init; }
-    public required double[] Start { get; init; }
-    public required RegimeGrid Grid { get; init; }
-    public required double[] EtaValues { get; init; }
-    public required double[] EpsValues { get; init; }
-    public double? M { get; init; }
-
-    /// <summary>Rmk. 9 written out: η = e^(−m) ε.</summary>
-    public string? Threshold { get; init; }
-    public double? ThresholdFactor { get; init; }
-    public required double StabilityEta { get; init; }
-    public required Dictionary<string, int> Counts { get; init; }
-    public required RegimeCellReport[] Cells { get; init; }
-    public double Seconds { get; init; }
-
-    /// <summary>The full result (for the regime diagram).</summary>
-    [JsonIgnore]
-    public RegimeMapResult? Result { get; init; }
-}
+/// <remarks>
+/// <c>Threshold</c>: Rmk. 9 written out: η = e^(−m) ε.<br/>
+/// <c>Result</c>: The full result (for the regime diagram).<br/>
+/// </remarks>
+public sealed record RegimeReport(
+    string Objective, string Formula, string Map, double[] Start, RegimeGrid Grid, double[] EtaValues, double[] EpsValues,
+    double? M, string? Threshold, double? ThresholdFactor, double StabilityEta, Dictionary<string, int> Counts,
+    RegimeCellReport[] Cells, double Seconds, [property: JsonIgnore] RegimeMapResult? Result);
 
 /// <summary>
 /// Fig. 2 of Kong &amp; Tao (2020) made quantitative: every (η, ε) of a log grid classified as converges / periodic /
@@ -96,23 +81,13 @@ public static class RegimeAnalysis
         };
         var map = system.WithLearningRate(settings.EtaMin).CreateMap("regime");
         var res = RegimeMap.Run(map, s, progress);
-        return new RegimeReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Map = map.Name,
-            Start = res.Start,
-            Grid = new RegimeGrid(settings.EtaPoints, settings.EpsPoints),
-            EtaValues = res.EtaValues,
-            EpsValues = res.EpsValues,
-            M = res.M,
-            Threshold = res.M is { } m ? ChaosTheory.ThresholdText(m) : null,
-            ThresholdFactor = res.M is { } m2 ? ChaosTheory.ThresholdFactor(m2) : null,
-            StabilityEta = res.StabilityEta,
-            Counts = res.Counts.ToDictionary(kv => RegimeMap.Key(kv.Key), kv => kv.Value),
-            Cells = res.Cells.Select(c => new RegimeCellReport(c.Eta, c.Eps, c.Regime, c.Period, c.Lambda)).ToArray(),
-            Seconds = res.Seconds,
-            Result = res,
-        };
+        return new RegimeReport(
+            Objective: obj.Name, Formula: obj.Formula, Map: map.Name, Start: res.Start,
+            Grid: new RegimeGrid(settings.EtaPoints, settings.EpsPoints), EtaValues: res.EtaValues, EpsValues: res.EpsValues, M: res.M,
+            Threshold: res.M is { } m ? ChaosTheory.ThresholdText(m) : null,
+            ThresholdFactor: res.M is { } m2 ? ChaosTheory.ThresholdFactor(m2) : null, StabilityEta: res.StabilityEta,
+            Counts: res.Counts.ToDictionary(kv => RegimeMap.Key(kv.Key), kv => kv.Value),
+            Cells: res.Cells.Select(c => new RegimeCellReport(c.Eta, c.Eps, c.Regime, c.Period, c.Lambda)).ToArray(), Seconds: res.Seconds,
+            Result: res);
     }
 }

@@ -36,47 +36,17 @@ public sealed record LabelPair(string Negative, string Positive);
 public sealed record KktReport(double PrimalViolation, double DualViolation, double ComplementarySlackness, double Stationarity, double RelativeDualityGap);
 
 /// <summary>GD's direction against the hard-margin SVM (CLI <c>implicit-bias --json</c>, less the files).</summary>
-public sealed record ImplicitBiasReport
-{
-    public required string Data { get; init; }
-    public required int Samples { get; init; }
-    public required int Features { get; init; }
-    public required string[] FeatureNames { get; init; }
-    public required bool Bias { get; init; }
-    public required LabelPair Labels { get; init; }
-    public required bool Separable { get; init; }
-
-    /// <summary>Why Thm. 3 does not apply, when the data are not separable (Gordan's alternative).</summary>
-    public string? Note { get; init; }
-    public double[]? SvmDirection { get; init; }
-    public double[]? SvmWeights { get; init; }
-    public double? SvmNorm { get; init; }
-    public double? SvmMargin { get; init; }
-    public required int[] SupportVectors { get; init; }
-    public required string SvmMethod { get; init; }
-    public KktReport? Kkt { get; init; }
-    public double? CertificateResidual { get; init; }
-    public required string Loss { get; init; }
-    public required double Lr { get; init; }
-
-    /// <summary>Thm. 3's step-size bound 2/(β λ_max): GD may oscillate at or above it.</summary>
-    public required double LrBound { get; init; }
-    public required long Steps { get; init; }
-    public double? Angle { get; init; }
-    public required double NormGrowthSlope { get; init; }
-    public double? SlopeRelativeError { get; init; }
-    public double? ResidualNorm { get; init; }
-    public required double FinalNorm { get; init; }
-    public double[]? FinalDirection { get; init; }
-    public required double FinalLoss { get; init; }
-    public required double FinalNormalizedMargin { get; init; }
-
-    [JsonIgnore]
-    public MaxMarginResult? Result { get; init; }
-
-    [JsonIgnore]
-    public ClassificationData? Set { get; init; }
-}
+/// <remarks>
+/// <c>Note</c>: Why Thm. 3 does not apply, when the data are not separable (Gordan's alternative).<br/>
+/// <c>LrBound</c>: Thm. 3's step-size bound 2/(β λ_max): GD may oscillate at or above it.<br/>
+/// </remarks>
+public sealed record ImplicitBiasReport(
+    string Data, int Samples, int Features, string[] FeatureNames, bool Bias, LabelPair Labels, bool Separable, string? Note,
+    double[]? SvmDirection, double[]? SvmWeights, double? SvmNorm, double? SvmMargin, int[] SupportVectors, string SvmMethod,
+    KktReport? Kkt, double? CertificateResidual, string Loss, double Lr, double LrBound, long Steps, double? Angle,
+    double NormGrowthSlope, double? SlopeRelativeError, double? ResidualNorm, double FinalNorm, double[]? FinalDirection,
+    double FinalLoss, double FinalNormalizedMargin, [property: JsonIgnore] MaxMarginResult? Result,
+    [property: JsonIgnore] ClassificationData? Set);
 
 /// <summary>
 /// GD on linearly separable data converges in direction to the max-margin (hard-margin SVM) solution and ‖w(t)‖ grows
@@ -98,38 +68,17 @@ public static class ImplicitBiasAnalysis
         var svm = result.Svm;
         string? note = svm.Separable ? null :
             $"the data are not linearly separable{(set.HasBias ? " (with bias)" : " through the origin (try --bias)")}: weights u ≥ 0 with Σu = 1 put Σ u_n y_n x_n at distance {svm.CertificateResidual.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}·R from 0, so 0 lies in the convex hull of the y_n x_n and no w has y_n wᵀx_n > 0 for all n (Gordan). No hard-margin SVM exists, Thm. 3 does not apply, and GD converges to a finite minimizer instead of growing in a max-margin direction.";
-        return new ImplicitBiasReport
-        {
-            Data = set.Name,
-            Samples = set.Count,
-            Features = set.Dimension,
-            FeatureNames = set.FeatureNames,
-            Bias = set.HasBias,
-            Labels = new LabelPair(set.NegativeLabel, set.PositiveLabel),
-            Separable = svm.Separable,
-            Note = note,
-            SvmDirection = svm.Direction,
-            SvmWeights = svm.W,
-            SvmNorm = svm.Separable ? svm.Norm : null,
-            SvmMargin = svm.Separable ? svm.Margin : null,
-            SupportVectors = svm.SupportVectors,
-            SvmMethod = svm.Method,
-            Kkt = svm.Kkt is { } k ? new KktReport(k.PrimalViolation, k.DualViolation, k.ComplementarySlackness, k.Stationarity, k.RelativeDualityGap) : null,
-            CertificateResidual = svm.Separable ? null : svm.CertificateResidual,
-            Loss = MarginLosses.Name(kind),
-            Lr = settings.Lr,
-            LrBound = bound,
-            Steps = settings.Steps,
-            Angle = svm.Separable ? result.FinalAngle : null,
-            NormGrowthSlope = result.NormGrowthSlope,
-            SlopeRelativeError = svm.Separable ? result.NormGrowthSlope / svm.Norm - 1 : null,
-            ResidualNorm = svm.Separable ? result.ResidualNorm[^1] : null,
-            FinalNorm = result.Norm[^1],
-            FinalDirection = result.FinalDirection,
-            FinalLoss = result.Trace.Loss[^1],
-            FinalNormalizedMargin = result.Trace.NormalizedMargin[^1],
-            Set = set,
-            Result = result,
-        };
+        return new ImplicitBiasReport(
+            Data: set.Name, Samples: set.Count, Features: set.Dimension, FeatureNames: set.FeatureNames, Bias: set.HasBias,
+            Labels: new LabelPair(set.NegativeLabel, set.PositiveLabel), Separable: svm.Separable, Note: note, SvmDirection: svm.Direction,
+            SvmWeights: svm.W, SvmNorm: svm.Separable ? svm.Norm : null, SvmMargin: svm.Separable ? svm.Margin : null,
+            SupportVectors: svm.SupportVectors, SvmMethod: svm.Method,
+            Kkt: svm.Kkt is { } k ? new KktReport(k.PrimalViolation, k.DualViolation, k.ComplementarySlackness, k.Stationarity, k.RelativeDualityGap) : null,
+            CertificateResidual: svm.Separable ? null : svm.CertificateResidual, Loss: MarginLosses.Name(kind), Lr: settings.Lr,
+            LrBound: bound, Steps: settings.Steps, Angle: svm.Separable ? result.FinalAngle : null,
+            NormGrowthSlope: result.NormGrowthSlope, SlopeRelativeError: svm.Separable ? result.NormGrowthSlope / svm.Norm - 1 : null,
+            ResidualNorm: svm.Separable ? result.ResidualNorm[^1] : null, FinalNorm: result.Norm[^1],
+            FinalDirection: result.FinalDirection, FinalLoss: result.Trace.Loss[^1],
+            FinalNormalizedMargin: result.Trace.NormalizedMargin[^1], Result: result, Set: set);
     }
 }

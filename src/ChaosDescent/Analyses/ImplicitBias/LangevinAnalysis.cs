@@ -80,34 +80,16 @@ public sealed record MultiscaleGdReport(string Objective, string Formula, double
     double KsCritical, [property: JsonPropertyName("w1_to_gibbs")] double W1ToGibbs, int Diverged);
 
 /// <summary>SGD vs Langevin vs large-LR GD (CLI <c>langevin --json</c>, less the files).</summary>
-public sealed record LangevinReport
-{
-    public required string Objective { get; init; }
-    public required int Samples { get; init; }
-    public required int Dimension { get; init; }
-    public required int Batch { get; init; }
-    public required double Lr { get; init; }
-    public required double Temperature { get; init; }
-    public required string TemperatureRule { get; init; }
-    public required double[] Minimizer { get; init; }
-    public required double[] HessianEigenvalues { get; init; }
-    public required double[] MinibatchNoiseCovariance { get; init; }
-
-    /// <summary>Eigenvalues of H⁻¹C*: all equal exactly when the minibatch noise is proportional to the curvature.</summary>
-    public required double[] NoiseToCurvatureRatios { get; init; }
-    public required GibbsLawReport Gibbs { get; init; }
-    public required ChainsReport Chains { get; init; }
-    public required LangevinMethodReport[] Methods { get; init; }
-    public MultiscaleGdReport? MultiscaleGd { get; init; }
-    public required IReadOnlyList<LangevinTableRow> Table { get; init; }
-
-    [JsonIgnore]
-    public LangevinComparisonResult? Result { get; init; }
-
-    /// <summary>The data set's name (for file names).</summary>
-    [JsonIgnore]
-    public string? DataName { get; init; }
-}
+/// <remarks>
+/// <c>NoiseToCurvatureRatios</c>: Eigenvalues of H⁻¹C*: all equal exactly when the minibatch noise is proportional to the curvature.<br/>
+/// <c>DataName</c>: The data set's name (for file names).<br/>
+/// </remarks>
+public sealed record LangevinReport(
+    string Objective, int Samples, int Dimension, int Batch, double Lr, double Temperature, string TemperatureRule,
+    double[] Minimizer, double[] HessianEigenvalues, double[] MinibatchNoiseCovariance, double[] NoiseToCurvatureRatios,
+    GibbsLawReport Gibbs, ChainsReport Chains, LangevinMethodReport[] Methods, MultiscaleGdReport? MultiscaleGd,
+    IReadOnlyList<LangevinTableRow> Table, [property: JsonIgnore] LangevinComparisonResult? Result,
+    [property: JsonIgnore] string? DataName);
 
 /// <summary>
 /// Is the long-run law of SGD a Gibbs law? SGD, Langevin dynamics (GD + Gaussian noise at temperature T) and GD with
@@ -156,29 +138,16 @@ public static class LangevinAnalysis
             ? MultiscaleGdRow.Run(settings.Multiscale, settings.GdEta, settings.GdEps, settings.GdParticles, settings.GdSteps, settings.Seed, settings.Threads,
                 progress is null ? null : new Progress<double>(v => progress.Report(0.5 + 0.5 * v)))
             : null;
-        return new LangevinReport
-        {
-            Objective = res.Objective,
-            Samples = res.Count,
-            Dimension = res.Dimension,
-            Batch = res.Batch,
-            Lr = res.LearningRate,
-            Temperature = res.Temperature,
-            TemperatureRule = res.TemperatureRule,
-            Minimizer = res.Minimizer,
-            HessianEigenvalues = res.HessianEigenvalues,
-            MinibatchNoiseCovariance = res.MinibatchNoiseCovariance,
-            NoiseToCurvatureRatios = res.NoiseToCurvatureRatios,
-            Gibbs = new GibbsLawReport(res.Gibbs.Method, res.Gibbs.Mean, res.Gibbs.Covariance),
-            Chains = new ChainsReport(res.Chains.Chains, res.Chains.BurnIn, res.Chains.Snapshots, res.Chains.Thin),
-            Methods = res.Methods.Select(x => new LangevinMethodReport(x.Method, x.Description, x.Mean, x.Covariance, x.CovarianceStandardError,
-                x.PredictedCovariance, x.PredictionMethod, x.CovarianceErrorToPrediction, x.DirectionalVariance, x.DirectionalTemperature,
-                x.VarianceRatioToGibbs, x.MeanOffsetToGibbs, x.CovarianceErrorToGibbs, x.W2RelativeToGibbs, x.KsToGibbs, x.KsCritical)).ToArray(),
-            MultiscaleGd = ms is null ? null : new MultiscaleGdReport(ms.Objective, ms.Formula, ms.Eta, ms.Eps, ms.Sigma2, ms.Temperature, ms.Particles,
-                ms.Steps, ms.Mean, ms.Variance, ms.GibbsMean, ms.GibbsVariance, ms.LinearizedMapVariance, ms.Ks, ms.KsCritical, ms.W1, ms.Diverged),
-            Table = LangevinTable.Rows(res, ms),
-            Result = res,
-            DataName = f is LeastSquaresObjective ls ? ls.Data.Name : ((LogisticRegressionObjective)f).Data.Name,
-        };
+        return new LangevinReport(
+            Objective: res.Objective, Samples: res.Count, Dimension: res.Dimension, Batch: res.Batch, Lr: res.LearningRate,
+            Temperature: res.Temperature, TemperatureRule: res.TemperatureRule, Minimizer: res.Minimizer,
+            HessianEigenvalues: res.HessianEigenvalues, MinibatchNoiseCovariance: res.MinibatchNoiseCovariance,
+            NoiseToCurvatureRatios: res.NoiseToCurvatureRatios,
+            Gibbs: new GibbsLawReport(res.Gibbs.Method, res.Gibbs.Mean, res.Gibbs.Covariance),
+            Chains: new ChainsReport(res.Chains.Chains, res.Chains.BurnIn, res.Chains.Snapshots, res.Chains.Thin),
+            Methods: res.Methods.Select(x => new LangevinMethodReport(x.Method, x.Description, x.Mean, x.Covariance, x.CovarianceStandardError, x.PredictedCovariance, x.PredictionMethod, x.CovarianceErrorToPrediction, x.DirectionalVariance, x.DirectionalTemperature, x.VarianceRatioToGibbs, x.MeanOffsetToGibbs, x.CovarianceErrorToGibbs, x.W2RelativeToGibbs, x.KsToGibbs, x.KsCritical)).ToArray(),
+            MultiscaleGd: ms is null ? null : new MultiscaleGdReport(ms.Objective, ms.Formula, ms.Eta, ms.Eps, ms.Sigma2, ms.Temperature, ms.Particles, ms.Steps, ms.Mean, ms.Variance, ms.GibbsMean, ms.GibbsVariance, ms.LinearizedMapVariance, ms.Ks, ms.KsCritical, ms.W1, ms.Diverged),
+            Table: LangevinTable.Rows(res, ms), Result: res,
+            DataName: f is LeastSquaresObjective ls ? ls.Data.Name : ((LogisticRegressionObjective)f).Data.Name);
     }
 }

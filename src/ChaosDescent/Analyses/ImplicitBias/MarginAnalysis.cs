@@ -35,44 +35,17 @@ public sealed record MarginSettings
 }
 
 /// <summary>The normalized margin of a trained 2-layer ReLU network and its last-decade slopes (CLI <c>margin --json</c>).</summary>
-public sealed record MarginReport
-{
-    public required string Data { get; init; }
-    public required int Samples { get; init; }
-    public required int Features { get; init; }
-
-    /// <summary>Whether a linear classifier (with or without bias) separates the data: the network is needed when not.</summary>
-    public required bool LinearlySeparable { get; init; }
-    public required int Hidden { get; init; }
-    public required int Params { get; init; }
-    public required string Loss { get; init; }
-    public required double Lr { get; init; }
-    public required long Steps { get; init; }
-    public long? FirstFullAccuracyStep { get; init; }
-    public required double FinalAccuracy { get; init; }
-    public required double FinalLoss { get; init; }
-    public required double NormW1 { get; init; }
-    public required double NormW2 { get; init; }
-    public required double MinMargin { get; init; }
-
-    /// <summary>min_n y_n f(x_n) / (‖W1‖ ‖W2‖), non-decreasing along GD for homogeneous networks (Lyu &amp; Li 2020).</summary>
-    public required double NormalizedMargin { get; init; }
-    public required double SpectralNormalizedMargin { get; init; }
-    public required double NormalizedMarginChangeLastDecade { get; init; }
-    public required double NormProductSlope { get; init; }
-    public required double InverseNormalizedMargin { get; init; }
-    public required double NormW1SquaredSlope { get; init; }
-    public required double NormW2SquaredSlope { get; init; }
-
-    /// <summary>Drift of ‖W1‖² − ‖W2‖², conserved by gradient flow (Du et al. 2018).</summary>
-    public required double BalanceDrift { get; init; }
-
-    [JsonIgnore]
-    public ReluMarginTrace? Trace { get; init; }
-
-    [JsonIgnore]
-    public ClassificationData? Set { get; init; }
-}
+/// <remarks>
+/// <c>LinearlySeparable</c>: Whether a linear classifier (with or without bias) separates the data: the network is needed when not.<br/>
+/// <c>NormalizedMargin</c>: min_n y_n f(x_n) / (‖W1‖ ‖W2‖), non-decreasing along GD for homogeneous networks (Lyu &amp; Li 2020).<br/>
+/// <c>BalanceDrift</c>: Drift of ‖W1‖² − ‖W2‖², conserved by gradient flow (Du et al. 2018).<br/>
+/// </remarks>
+public sealed record MarginReport(
+    string Data, int Samples, int Features, bool LinearlySeparable, int Hidden, int Params, string Loss, double Lr, long Steps,
+    long? FirstFullAccuracyStep, double FinalAccuracy, double FinalLoss, double NormW1, double NormW2, double MinMargin,
+    double NormalizedMargin, double SpectralNormalizedMargin, double NormalizedMarginChangeLastDecade, double NormProductSlope,
+    double InverseNormalizedMargin, double NormW1SquaredSlope, double NormW2SquaredSlope, double BalanceDrift,
+    [property: JsonIgnore] ReluMarginTrace? Trace, [property: JsonIgnore] ClassificationData? Set);
 
 /// <summary>
 /// The normalized margin of a homogeneous 2-layer ReLU network trained by GD on the logistic loss increases and
@@ -100,33 +73,14 @@ public static class MarginAnalysis
             Seed = settings.Seed,
         }, progress);
         var summary = ReluMarginSummary.From(tr);
-        return new MarginReport
-        {
-            Data = set.Name,
-            Samples = set.Count,
-            Features = set.Dimension,
-            LinearlySeparable = linSep,
-            Hidden = settings.Hidden,
-            Params = settings.Hidden * (set.Dimension + 1),
-            Loss = MarginLosses.Name(kind),
-            Lr = settings.Lr,
-            Steps = settings.Steps,
-            FirstFullAccuracyStep = tr.FirstFullAccuracyStep >= 0 ? tr.FirstFullAccuracyStep : null,
-            FinalAccuracy = tr.Accuracy[^1],
-            FinalLoss = tr.Loss[^1],
-            NormW1 = tr.NormW1[^1],
-            NormW2 = tr.NormW2[^1],
-            MinMargin = tr.MinMargin[^1],
-            NormalizedMargin = tr.NormalizedMargin[^1],
-            SpectralNormalizedMargin = tr.SpectralNormalizedMargin[^1],
-            NormalizedMarginChangeLastDecade = summary.MarginChangeLastDecade,
-            NormProductSlope = summary.ProductSlope,
-            InverseNormalizedMargin = 1 / tr.NormalizedMargin[^1],
-            NormW1SquaredSlope = summary.W1SquaredSlope,
-            NormW2SquaredSlope = summary.W2SquaredSlope,
-            BalanceDrift = summary.BalanceDrift,
-            Set = set,
-            Trace = tr,
-        };
+        return new MarginReport(
+            Data: set.Name, Samples: set.Count, Features: set.Dimension, LinearlySeparable: linSep, Hidden: settings.Hidden,
+            Params: settings.Hidden * (set.Dimension + 1), Loss: MarginLosses.Name(kind), Lr: settings.Lr, Steps: settings.Steps,
+            FirstFullAccuracyStep: tr.FirstFullAccuracyStep >= 0 ? tr.FirstFullAccuracyStep : null, FinalAccuracy: tr.Accuracy[^1],
+            FinalLoss: tr.Loss[^1], NormW1: tr.NormW1[^1], NormW2: tr.NormW2[^1], MinMargin: tr.MinMargin[^1],
+            NormalizedMargin: tr.NormalizedMargin[^1], SpectralNormalizedMargin: tr.SpectralNormalizedMargin[^1],
+            NormalizedMarginChangeLastDecade: summary.MarginChangeLastDecade, NormProductSlope: summary.ProductSlope,
+            InverseNormalizedMargin: 1 / tr.NormalizedMargin[^1], NormW1SquaredSlope: summary.W1SquaredSlope,
+            NormW2SquaredSlope: summary.W2SquaredSlope, BalanceDrift: summary.BalanceDrift, Trace: tr, Set: set);
     }
 }

@@ -59,38 +59,16 @@ public sealed record MinimaRunReport(string Method, double Lr, int Batch, long E
     int NearZeroEigenvalues, double NearZeroThreshold);
 
 /// <summary>The degenerate minima of an over-parametrized network (CLI <c>minima --json</c>, less the files).</summary>
-public sealed record MinimaReport
-{
-    public required string Data { get; init; }
-    public required string Model { get; init; }
-    public required int Params { get; init; }
-    public required int Samples { get; init; }
-
-    /// <summary>M − N: the dimension of the manifold of zero-loss minimizers (Cooper 2018), a lower bound on the near-zero eigenvalues.</summary>
-    public required int ExpectedNearZeroAtLeast { get; init; }
-    public required double FinalLoss { get; init; }
-    public required double GdLoss { get; init; }
-    public required double PolishedLoss { get; init; }
-    public required int PolishIterations { get; init; }
-    public required double PolishDistance { get; init; }
-    public required double[] HessianEigenvalues { get; init; }
-    public required int NearZeroEigenvalues { get; init; }
-    public required double NearZeroThreshold { get; init; }
-    public required double ResidualTermNorm { get; init; }
-    public required double GapRatio { get; init; }
-    public required double Sharpness { get; init; }
-    public required double SharpnessEndOfTraining { get; init; }
-    public required double InitialSharpness { get; init; }
-    public required double Lr { get; init; }
-    public required long Epochs { get; init; }
-    public required MinimaRunReport[] Comparison { get; init; }
-
-    /// <summary>Warnings about the runs (not over-parametrized, polishing incomplete or far from GD's point).</summary>
-    public required string[] Warnings { get; init; }
-
-    [JsonIgnore]
-    public MinimaResult? Result { get; init; }
-}
+/// <remarks>
+/// <c>ExpectedNearZeroAtLeast</c>: M − N: the dimension of the manifold of zero-loss minimizers (Cooper 2018), a lower bound on the near-zero eigenvalues.<br/>
+/// <c>Warnings</c>: Warnings about the runs (not over-parametrized, polishing incomplete or far from GD's point).<br/>
+/// </remarks>
+public sealed record MinimaReport(
+    string Data, string Model, int Params, int Samples, int ExpectedNearZeroAtLeast, double FinalLoss, double GdLoss,
+    double PolishedLoss, int PolishIterations, double PolishDistance, double[] HessianEigenvalues, int NearZeroEigenvalues,
+    double NearZeroThreshold, double ResidualTermNorm, double GapRatio, double Sharpness, double SharpnessEndOfTraining,
+    double InitialSharpness, double Lr, long Epochs, MinimaRunReport[] Comparison, string[] Warnings,
+    [property: JsonIgnore] MinimaResult? Result);
 
 /// <summary>
 /// The global minima of an over-parametrized network form a manifold of dimension M − N (Cooper 2018), so the Hessian
@@ -141,34 +119,16 @@ public static class MinimaAnalysis
             warnings.Add($"polishing stopped at loss {main.PolishedLoss:G3}, not at rounding level: the point may not be a zero-loss minimizer");
         if (settings.Polish && main.PolishDistance > 0.01 * Math.Max(main.DistanceFromInit, 1e-12))
             warnings.Add($"polishing moved θ by {main.PolishDistance:G3} (GD had moved {main.DistanceFromInit:G3} from the start): GD was far from converged, so the polished minimizer is not GD's limit; compare 'sharpness_end_of_training'");
-        return new MinimaReport
-        {
-            Data = set.Name,
-            Model = res.Model,
-            Params = res.Params,
-            Samples = res.Samples,
-            ExpectedNearZeroAtLeast = Math.Max(0, res.Params - res.Samples),
-            FinalLoss = main.PolishedLoss,
-            GdLoss = main.TrainedLoss,
-            PolishedLoss = main.PolishedLoss,
-            PolishIterations = main.PolishIterations,
-            PolishDistance = main.PolishDistance,
-            HessianEigenvalues = main.Eigenvalues,
-            NearZeroEigenvalues = main.NearZero,
-            NearZeroThreshold = main.Threshold,
-            ResidualTermNorm = main.ResidualTermNorm,
-            GapRatio = main.GapRatio,
-            Sharpness = main.Sharpness,
-            SharpnessEndOfTraining = main.TraceSharpness[^1],
-            InitialSharpness = res.InitialSharpness,
-            Lr = main.LearningRate,
-            Epochs = main.Epochs,
-            Comparison = new[] { main }.Concat(res.Comparisons).Select(m => new MinimaRunReport(m.Method, m.LearningRate, m.Batch, m.Epochs, m.Diverged,
-                m.TrainedLoss, m.PolishedLoss, m.PolishIterations, m.PolishDistance, m.Diverged ? null : m.Sharpness,
-                m.TraceSharpness.Length > 0 ? m.TraceSharpness[^1] : double.NaN, m.Batch == 0 ? 2 / m.LearningRate : null, m.NearZero, m.Threshold)).ToArray(),
-            Warnings = [.. warnings],
-            Result = res,
-        };
+        return new MinimaReport(
+            Data: set.Name, Model: res.Model, Params: res.Params, Samples: res.Samples,
+            ExpectedNearZeroAtLeast: Math.Max(0, res.Params - res.Samples), FinalLoss: main.PolishedLoss, GdLoss: main.TrainedLoss,
+            PolishedLoss: main.PolishedLoss, PolishIterations: main.PolishIterations, PolishDistance: main.PolishDistance,
+            HessianEigenvalues: main.Eigenvalues, NearZeroEigenvalues: main.NearZero, NearZeroThreshold: main.Threshold,
+            ResidualTermNorm: main.ResidualTermNorm, GapRatio: main.GapRatio, Sharpness: main.Sharpness,
+            SharpnessEndOfTraining: main.TraceSharpness[^1], InitialSharpness: res.InitialSharpness, Lr: main.LearningRate,
+            Epochs: main.Epochs,
+            Comparison: new[] { main }.Concat(res.Comparisons).Select(m => new MinimaRunReport(m.Method, m.LearningRate, m.Batch, m.Epochs, m.Diverged, m.TrainedLoss, m.PolishedLoss, m.PolishIterations, m.PolishDistance, m.Diverged ? null : m.Sharpness, m.TraceSharpness.Length > 0 ? m.TraceSharpness[^1] : double.NaN, m.Batch == 0 ? 2 / m.LearningRate : null, m.NearZero, m.Threshold)).ToArray(),
+            Warnings: [.. warnings], Result: res);
     }
 
     private static double Positive(double v, string name) =>

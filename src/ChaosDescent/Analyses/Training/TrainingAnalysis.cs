@@ -58,63 +58,15 @@ public sealed record TrainSettings
 }
 
 /// <summary>One training run: the setup and the numbers of <see cref="RunSummary"/> (CLI <c>train --json</c>, less the files).</summary>
-public sealed record TrainReport
-{
-    public required string Data { get; init; }
-    public required string Target { get; init; }
-    public required string Network { get; init; }
-    public required string Activation { get; init; }
-    public required int Parameters { get; init; }
-    public required int TrainSamples { get; init; }
-    public required int TestSamples { get; init; }
-    public required string Preprocess { get; init; }
-    public required ulong Seed { get; init; }
-    public required double LateFraction { get; init; }
-    public required double Lr { get; init; }
-    public required double Momentum { get; init; }
-    public required int Epochs { get; init; }
-    public required double FinalLoss { get; init; }
-    public required double LossMeanLate { get; init; }
-    public required double LossStdLate { get; init; }
-    public required double IncreaseFractionLate { get; init; }
-    public required bool Converged { get; init; }
-    public required bool Diverged { get; init; }
-    public required int DivergedAtEpoch { get; init; }
-    public required double Lyapunov { get; init; }
-    public required double LyapunovSe { get; init; }
-    public required double Sharpness { get; init; }
-
-    /// <summary>2/η, the stability limit that the sharpness hovers at on the edge of stability (Cohen et al. 2021).</summary>
-    public required double TwoOverLr { get; init; }
-    public required double StabilityThreshold { get; init; }
-    public required string Regime { get; init; }
-    public required double TestLoss { get; init; }
-    public required double Seconds { get; init; }
-
-    [JsonIgnore]
-    public TrainingResult? Result { get; init; }
-
-    [JsonIgnore]
-    public TrainingSetup? Setup { get; init; }
-
-    /// <summary>The setup's fields as the CLI's summary.json writes them (without the run's numbers).</summary>
-    public static Dictionary<string, object> SetupFields(TrainingSetup s, TrainingSettings settings) => new()
-    {
-        ["data"] = s.DataName,
-        ["target"] = s.Data.Train.TargetNames[0],
-        ["network"] = string.Join("-", s.Model.Widths),
-        ["activation"] = s.Model.Activation.ToString()!,
-        ["parameters"] = s.Model.ParameterCount,
-        ["train_samples"] = s.Data.Train.Count,
-        ["test_samples"] = s.Data.Test?.Count ?? 0,
-        ["preprocess"] = DataPreparation.Name(s.Data.Preprocessing),
-        ["seed"] = s.Seed,
-        ["lr"] = settings.LearningRate,
-        ["epochs"] = settings.Epochs,
-        ["momentum"] = settings.Momentum,
-        ["late_fraction"] = settings.LateFraction,
-    };
-}
+/// <remarks>
+/// <c>TwoOverLr</c>: 2/η, the stability limit that the sharpness hovers at on the edge of stability (Cohen et al. 2021).<br/>
+/// </remarks>
+public sealed record TrainReport(
+    string Data, string Target, string Network, string Activation, int Parameters, int TrainSamples, int TestSamples,
+    string Preprocess, ulong Seed, double LateFraction, double Lr, double Momentum, int Epochs, double FinalLoss,
+    double LossMeanLate, double LossStdLate, double IncreaseFractionLate, bool Converged, bool Diverged, int DivergedAtEpoch,
+    double Lyapunov, double LyapunovSe, double Sharpness, double TwoOverLr, double StabilityThreshold, string Regime,
+    double TestLoss, double Seconds, [property: JsonIgnore] TrainingResult? Result, [property: JsonIgnore] TrainingSetup? Setup);
 
 /// <summary>
 /// Full-batch GD (or heavy ball) training of an MLP on a regression data set, measured as a map (Kong &amp; Tao 2020,
@@ -151,6 +103,24 @@ public static class TrainingAnalysis
         });
     }
 
+    /// <summary>The setup's fields as the CLI's summary.json writes them (without the run's numbers).</summary>
+    public static Dictionary<string, object> SetupFields(TrainingSetup s, TrainingSettings settings) => new()
+    {
+        ["data"] = s.DataName,
+        ["target"] = s.Data.Train.TargetNames[0],
+        ["network"] = string.Join("-", s.Model.Widths),
+        ["activation"] = s.Model.Activation.ToString()!,
+        ["parameters"] = s.Model.ParameterCount,
+        ["train_samples"] = s.Data.Train.Count,
+        ["test_samples"] = s.Data.Test?.Count ?? 0,
+        ["preprocess"] = DataPreparation.Name(s.Data.Preprocessing),
+        ["seed"] = s.Seed,
+        ["lr"] = settings.LearningRate,
+        ["epochs"] = settings.Epochs,
+        ["momentum"] = settings.Momentum,
+        ["late_fraction"] = settings.LateFraction,
+    };
+
     public static TrainReport Run(DescentSystem system, TrainSettings settings, IProgress<double>? progress = null)
     {
         var (setup, ts) = Prepare(settings);
@@ -164,38 +134,14 @@ public static class TrainingAnalysis
         ITrainingLoss? test = setup.Data.Test is { } t ? new MlpLoss(setup.Model, t) : null;
         var result = Trainer.Run(loss, setup.Theta0, ts, progress, test);
         var s = RunSummary.From(result);
-        return new TrainReport
-        {
-            Data = setup.DataName,
-            Target = setup.Data.Train.TargetNames[0],
-            Network = string.Join("-", setup.Model.Widths),
-            Activation = setup.Model.Activation.ToString()!,
-            Parameters = setup.Model.ParameterCount,
-            TrainSamples = setup.Data.Train.Count,
-            TestSamples = setup.Data.Test?.Count ?? 0,
-            Preprocess = DataPreparation.Name(setup.Data.Preprocessing),
-            Seed = setup.Seed,
-            LateFraction = ts.LateFraction,
-            Lr = s.Lr,
-            Momentum = s.Momentum,
-            Epochs = s.Epochs,
-            FinalLoss = s.FinalLoss,
-            LossMeanLate = s.LossMeanLate,
-            LossStdLate = s.LossStdLate,
-            IncreaseFractionLate = s.IncreaseFractionLate,
-            Converged = s.Converged,
-            Diverged = s.Diverged,
-            DivergedAtEpoch = s.DivergedAtEpoch,
-            Lyapunov = s.Lyapunov,
-            LyapunovSe = s.LyapunovSe,
-            Sharpness = s.Sharpness,
-            TwoOverLr = s.TwoOverLr,
-            StabilityThreshold = s.StabilityThreshold,
-            Regime = s.Regime,
-            TestLoss = s.TestLoss,
-            Seconds = s.Seconds,
-            Result = result,
-            Setup = setup,
-        };
+        return new TrainReport(
+            Data: setup.DataName, Target: setup.Data.Train.TargetNames[0], Network: string.Join("-", setup.Model.Widths),
+            Activation: setup.Model.Activation.ToString()!, Parameters: setup.Model.ParameterCount, TrainSamples: setup.Data.Train.Count,
+            TestSamples: setup.Data.Test?.Count ?? 0, Preprocess: DataPreparation.Name(setup.Data.Preprocessing), Seed: setup.Seed,
+            LateFraction: ts.LateFraction, Lr: s.Lr, Momentum: s.Momentum, Epochs: s.Epochs, FinalLoss: s.FinalLoss,
+            LossMeanLate: s.LossMeanLate, LossStdLate: s.LossStdLate, IncreaseFractionLate: s.IncreaseFractionLate, Converged: s.Converged,
+            Diverged: s.Diverged, DivergedAtEpoch: s.DivergedAtEpoch, Lyapunov: s.Lyapunov, LyapunovSe: s.LyapunovSe,
+            Sharpness: s.Sharpness, TwoOverLr: s.TwoOverLr, StabilityThreshold: s.StabilityThreshold, Regime: s.Regime,
+            TestLoss: s.TestLoss, Seconds: s.Seconds, Result: result, Setup: setup);
     }
 }

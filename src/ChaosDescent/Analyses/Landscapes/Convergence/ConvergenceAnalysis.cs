@@ -33,34 +33,14 @@ public sealed record ConvergenceSettings
 }
 
 /// <summary>W2 to the long-run law against step, with the fitted and the predicted rate (CLI <c>convergence --json</c>).</summary>
-public sealed record ConvergenceReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required string F0 { get; init; }
-    public required double Eps { get; init; }
-    public required double Eta { get; init; }
-    public required string Map { get; init; }
-    public required int Particles { get; init; }
-    public required int ReferenceParticles { get; init; }
-    public required int ReferenceSteps { get; init; }
-    public double? Mu { get; init; }
-    public double? Nu { get; init; }
-
-    /// <summary>Thm. 13's max(|1 − η μ|, |1 − η ν|), or null where f0 is not strongly convex with bounded curvature.</summary>
-    public double? PredictedRate { get; init; }
-    public required double FittedRate { get; init; }
-    public required double FittedRateError { get; init; }
-    public required double FittedConstant { get; init; }
-    public required int FitPoints { get; init; }
-    public required double Floor { get; init; }
-    public required int[] Steps { get; init; }
-    public required double[] W2 { get; init; }
-    public required double Seconds { get; init; }
-
-    [JsonIgnore]
-    public ConvergenceRate? Result { get; init; }
-}
+/// <remarks>
+/// <c>PredictedRate</c>: Thm. 13's max(|1 − η μ|, |1 − η ν|), or null where f0 is not strongly convex with bounded curvature.<br/>
+/// </remarks>
+public sealed record ConvergenceReport(
+    string Objective, string Formula, string F0, double Eps, double Eta, string Map, int Particles, int ReferenceParticles,
+    int ReferenceSteps, double? Mu, double? Nu, double? PredictedRate, double FittedRate, double FittedRateError,
+    double FittedConstant, int FitPoints, double Floor, int[] Steps, double[] W2, double Seconds,
+    [property: JsonIgnore] ConvergenceRate? Result);
 
 /// <summary>
 /// Thm. 13 of Kong &amp; Tao (2020): the stochastic map converges in W2 to its long-run law at the rate
@@ -88,29 +68,11 @@ public static class ConvergenceAnalysis
             Seed = settings.Seed,
             Threads = settings.Threads,
         }, progress);
-        return new ConvergenceReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            F0 = obj.Macro.Formula,
-            Eps = obj.Epsilon,
-            Eta = map.LearningRate,
-            Map = map.Name,
-            Particles = settings.Particles,
-            ReferenceParticles = settings.ReferenceParticles,
-            ReferenceSteps = c.ReferenceSteps,
-            Mu = c.Mu,
-            Nu = c.Nu,
-            PredictedRate = c.PredictedRate,
-            FittedRate = c.FittedRate,
-            FittedRateError = c.FittedRateError,
-            FittedConstant = c.FittedConstant,
-            FitPoints = c.FitPoints,
-            Floor = c.Floor,
-            Steps = c.Steps,
-            W2 = c.W2,
-            Seconds = c.Seconds,
-            Result = c,
-        };
+        return new ConvergenceReport(
+            Objective: obj.Name, Formula: obj.Formula, F0: obj.Macro.Formula, Eps: obj.Epsilon, Eta: map.LearningRate, Map: map.Name,
+            Particles: settings.Particles, ReferenceParticles: settings.ReferenceParticles, ReferenceSteps: c.ReferenceSteps, Mu: c.Mu,
+            Nu: c.Nu, PredictedRate: c.PredictedRate, FittedRate: c.FittedRate, FittedRateError: c.FittedRateError,
+            FittedConstant: c.FittedConstant, FitPoints: c.FitPoints, Floor: c.Floor, Steps: c.Steps, W2: c.W2, Seconds: c.Seconds,
+            Result: c);
     }
 }

@@ -47,38 +47,15 @@ public sealed record WellEscapeReport(int Index, double[] Interval, double Minim
     double? KramersRatePerStep, bool? TrappedRemark12, ReachableFromMinimum? ReachableFromMinimum);
 
 /// <summary>Escapes between the wells of f0 (CLI <c>escape --json</c>, less the files).</summary>
-public sealed record EscapeReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
-    public required double Eps { get; init; }
-    public required double Eta { get; init; }
-    public required string Map { get; init; }
-    public required int Particles { get; init; }
-    public required int Steps { get; init; }
-    public required int BurnIn { get; init; }
-    public required ulong Seed { get; init; }
-    public required int StartWell { get; init; }
-    public required double CoreFraction { get; init; }
-    public double? Sigma2 { get; init; }
-
-    /// <summary>T = η σ²/2, the temperature of the rescaled Gibbs law exp(−f0/T)/Z.</summary>
-    public double? Temperature { get; init; }
-    public string? GibbsNote { get; init; }
-    public bool? SConnected { get; init; }
-    public required WellEscapeReport[] Wells { get; init; }
-
-    /// <summary>Transition rates i → j per step spent in i (0 on the diagonal).</summary>
-    public required double[][] RatesPerStep { get; init; }
-    public required long[][] Transitions { get; init; }
-    public required int Diverged { get; init; }
-    public long? DivergedFirstStep { get; init; }
-    public required double Seconds { get; init; }
-
-    [JsonIgnore]
-    public EscapeAnalysis? Analysis { get; init; }
-}
+/// <remarks>
+/// <c>Temperature</c>: T = η σ²/2, the temperature of the rescaled Gibbs law exp(−f0/T)/Z.<br/>
+/// <c>RatesPerStep</c>: Transition rates i → j per step spent in i (0 on the diagonal).<br/>
+/// </remarks>
+public sealed record EscapeReport(
+    string Objective, string Formula, IReadOnlyDictionary<string, double> Parameters, double Eps, double Eta, string Map,
+    int Particles, int Steps, int BurnIn, ulong Seed, int StartWell, double CoreFraction, double? Sigma2, double? Temperature,
+    string? GibbsNote, bool? SConnected, WellEscapeReport[] Wells, double[][] RatesPerStep, long[][] Transitions, int Diverged,
+    long? DivergedFirstStep, double Seconds, [property: JsonIgnore] EscapeAnalysis? Analysis);
 
 /// <summary>
 /// Escapes between the wells of f0 (Kong &amp; Tao 2020, D.5): occupation per well against the rescaled Gibbs masses,
@@ -114,36 +91,15 @@ public static class EscapeStudy
             TraceSteps = Math.Min(settings.Steps, 5000),
         }, progress);
         int nr = a.Result.RegionCount;
-        return new EscapeReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Parameters = obj.Parameters,
-            Eps = obj.Epsilon,
-            Eta = map.LearningRate,
-            Map = map.Name,
-            Particles = settings.Particles,
-            Steps = settings.Steps,
-            BurnIn = settings.BurnIn,
-            Seed = settings.Seed,
-            StartWell = a.StartWell,
-            CoreFraction = settings.CoreFraction,
-            Sigma2 = a.Sigma2,
-            Temperature = a.Sigma2 is { } s2 ? map.LearningRate * s2 / 2 : null,
-            GibbsNote = a.GibbsNote,
-            SConnected = a.Connectivity?.Connected,
-            Wells = a.PerWell.Select(w => new WellEscapeReport(w.Well.Index, [w.Well.Lo, w.Well.Hi], w.Well.Minimum, w.Well.Barrier,
-                [w.CoreLo, w.CoreHi], w.Occupation, w.OccupationGibbs, w.OccupationFromRates, w.MeanExitTime, [w.MeanExitLo, w.MeanExitHi],
-                w.MeanExitMethod, w.KramersMeanExitTime, w.FirstExits is { } fe ? FirstExits(fe) : null, w.Exits, w.Exposure,
-                w.EscapeRatePerStep, w.KramersRatePerStep, w.TrappedRemark12,
-                w.Certificate is { } c ? new ReachableFromMinimum([c.Lo, c.Hi], c.Trapped, c.Converged) : null)).ToArray(),
-            RatesPerStep = Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => i == j ? 0 : a.Result.Rate(i, j)).ToArray()).ToArray(),
-            Transitions = Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => a.Result.Transitions[i, j]).ToArray()).ToArray(),
-            Diverged = a.Result.Diverged,
-            DivergedFirstStep = a.Result.DivergedFirstStep,
-            Seconds = a.Result.Seconds,
-            Analysis = a,
-        };
+        return new EscapeReport(
+            Objective: obj.Name, Formula: obj.Formula, Parameters: obj.Parameters, Eps: obj.Epsilon, Eta: map.LearningRate, Map: map.Name,
+            Particles: settings.Particles, Steps: settings.Steps, BurnIn: settings.BurnIn, Seed: settings.Seed, StartWell: a.StartWell,
+            CoreFraction: settings.CoreFraction, Sigma2: a.Sigma2, Temperature: a.Sigma2 is { } s2 ? map.LearningRate * s2 / 2 : null,
+            GibbsNote: a.GibbsNote, SConnected: a.Connectivity?.Connected,
+            Wells: a.PerWell.Select(w => new WellEscapeReport(w.Well.Index, [w.Well.Lo, w.Well.Hi], w.Well.Minimum, w.Well.Barrier, [w.CoreLo, w.CoreHi], w.Occupation, w.OccupationGibbs, w.OccupationFromRates, w.MeanExitTime, [w.MeanExitLo, w.MeanExitHi], w.MeanExitMethod, w.KramersMeanExitTime, w.FirstExits is { } fe ? FirstExits(fe) : null, w.Exits, w.Exposure, w.EscapeRatePerStep, w.KramersRatePerStep, w.TrappedRemark12, w.Certificate is { } c ? new ReachableFromMinimum([c.Lo, c.Hi], c.Trapped, c.Converged) : null)).ToArray(),
+            RatesPerStep: Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => i == j ? 0 : a.Result.Rate(i, j)).ToArray()).ToArray(),
+            Transitions: Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => a.Result.Transitions[i, j]).ToArray()).ToArray(),
+            Diverged: a.Result.Diverged, DivergedFirstStep: a.Result.DivergedFirstStep, Seconds: a.Result.Seconds, Analysis: a);
     }
 
     private static FirstExitsReport FirstExits(ExitTimeStatistics fe)
@@ -183,22 +139,10 @@ public sealed record MicroEscapeRun(double Eta, double EtaOverEps, double Escape
     double[] MeanExitTimeCi, string MeanExitTimeMethod, double KmMedian, double Seconds);
 
 /// <summary>Escape from a microscopic minimum over η (CLI <c>escape --micro --json</c>, less the files).</summary>
-public sealed record MicroEscapeReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
-    public required double Eps { get; init; }
-    public required string Map { get; init; }
-    public required int Particles { get; init; }
-    public required int Steps { get; init; }
-    public required ulong Seed { get; init; }
-    public required MicroWellReport MicroWell { get; init; }
-    public required MicroEscapeRun[] Runs { get; init; }
-
-    [JsonIgnore]
-    public IReadOnlyList<MicroEscapeResult>? Results { get; init; }
-}
+public sealed record MicroEscapeReport(
+    string Objective, string Formula, IReadOnlyDictionary<string, double> Parameters, double Eps, string Map, int Particles,
+    int Steps, ulong Seed, MicroWellReport MicroWell, MicroEscapeRun[] Runs,
+    [property: JsonIgnore] IReadOnlyList<MicroEscapeResult>? Results);
 
 /// <summary>
 /// Escape from one microscopic minimum of f = f0 + f1,ε (Kong &amp; Tao 2020, D.5 and Sec. 2.1: below η ≈ 2ε/f1'' GD
@@ -233,24 +177,11 @@ public static class MicroEscapeAnalysis
             results.Add(MicroEscape.Run(system.WithLearningRate(etas[i]).CreateMap("micro-escape"), well, settings.Particles, settings.Steps,
                 settings.Seed, settings.Threads, progress is null ? null : new Progress<double>(v => progress.Report((idx + v) / etas.Length))));
         }
-        return new MicroEscapeReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Parameters = obj.Parameters,
-            Eps = obj.Epsilon,
-            Map = system.Map,
-            Particles = settings.Particles,
-            Steps = settings.Steps,
-            Seed = settings.Seed,
-            MicroWell = new MicroWellReport(well.Minimum, [well.Lo, well.Hi], well.Curvature, well.StabilityThreshold, well.StabilityThreshold / obj.Epsilon),
-            Runs = results.Select(x =>
-            {
-                var (mean, lo, hi, method) = x.ExitTimes.MeanExitTime();
-                return new MicroEscapeRun(x.Eta, x.EtaOverEps, x.EscapeProbability, [x.ProbabilityLo, x.ProbabilityHi], mean, [lo, hi], method,
-                    x.ExitTimes.Median, x.Seconds);
-            }).ToArray(),
-            Results = results,
-        };
+        return new MicroEscapeReport(
+            Objective: obj.Name, Formula: obj.Formula, Parameters: obj.Parameters, Eps: obj.Epsilon, Map: system.Map,
+            Particles: settings.Particles, Steps: settings.Steps, Seed: settings.Seed,
+            MicroWell: new MicroWellReport(well.Minimum, [well.Lo, well.Hi], well.Curvature, well.StabilityThreshold, well.StabilityThreshold / obj.Epsilon),
+            Runs: results.Select(x => { var (mean, lo, hi, method) = x.ExitTimes.MeanExitTime(); return new MicroEscapeRun(x.Eta, x.EtaOverEps, x.EscapeProbability, [x.ProbabilityLo, x.ProbabilityHi], mean, [lo, hi], method, x.ExitTimes.Median, x.Seconds); }).ToArray(),
+            Results: results);
     }
 }

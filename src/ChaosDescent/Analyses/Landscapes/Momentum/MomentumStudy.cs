@@ -47,17 +47,9 @@ public sealed record MomentumMethodReport(string Method, double? Momentum, doubl
     MomentumOrbitReport Orbit, MomentumTheoryReport Theory, MomentumLyapunovReport Lyapunov, double Seconds);
 
 /// <summary>Heavy ball or NAG-SC against the linearized theory on one system.</summary>
-public sealed record MomentumReport
-{
-    public required string Objective { get; init; }
-    public required string Formula { get; init; }
-    public required double Eps { get; init; }
-    public required double Eta { get; init; }
-    public required MomentumMethodReport Method { get; init; }
-
-    [JsonIgnore]
-    public MomentumAnalysis? Analysis { get; init; }
-}
+public sealed record MomentumReport(
+    string Objective, string Formula, double Eps, double Eta, MomentumMethodReport Method,
+    [property: JsonIgnore] MomentumAnalysis? Analysis);
 
 /// <summary>
 /// Deterministic heavy ball and NAG-SC on a multiscale objective (Kong &amp; Tao 2020, D.4, Figs. 18–19): the empirical
@@ -88,27 +80,9 @@ public static class MomentumStudy
             Threads = settings.Threads,
         }, progress);
         var spectrum = a.Lyapunov.Spectrum ?? [a.Lyapunov.Lambda];
-        return new MomentumReport
-        {
-            Objective = obj.Name,
-            Formula = obj.Formula,
-            Eps = obj.Epsilon,
-            Eta = map.LearningRate,
-            Method = new MomentumMethodReport(
-                map.Name,
-                map is HeavyBallMap hb ? hb.Momentum : null,
-                map is NesterovMap nag ? nag.Coefficient : null,
-                a.Minimum,
-                new MomentumEnsembleReport(settings.Particles, settings.Steps, a.EnsembleMoments.Mean, a.EnsembleMoments.Variance,
-                    a.EnsembleMoments.ExcessKurtosis, a.EnsembleVsTheory.TotalVariation, a.EnsembleVsTheory.KolmogorovSmirnov,
-                    a.EnsembleVsTheory.Wasserstein1, a.Diverged),
-                new MomentumOrbitReport(settings.OrbitSteps, a.Orbit.Moments[0].Mean, a.Orbit.Moments[0].Variance,
-                    a.OrbitVsTheory.TotalVariation, a.OrbitVsTheory.KolmogorovSmirnov),
-                new MomentumTheoryReport(a.Theory.Sigma2, a.Theory.Curvature, a.Theory.PositionVariance, a.Theory.SpectralRadius,
-                    a.Theory.EffectiveLearningRate),
-                new MomentumLyapunovReport(spectrum, a.Lyapunov.StdErr, a.Lyapunov.StepsPerOrbit, spectrum.Sum(), a.MeanLogDet, a.PredictedLargest),
-                a.Seconds),
-            Analysis = a,
-        };
+        return new MomentumReport(
+            Objective: obj.Name, Formula: obj.Formula, Eps: obj.Epsilon, Eta: map.LearningRate,
+            Method: new MomentumMethodReport(map.Name, map is HeavyBallMap hb ? hb.Momentum : null, map is NesterovMap nag ? nag.Coefficient : null, a.Minimum, new MomentumEnsembleReport(settings.Particles, settings.Steps, a.EnsembleMoments.Mean, a.EnsembleMoments.Variance, a.EnsembleMoments.ExcessKurtosis, a.EnsembleVsTheory.TotalVariation, a.EnsembleVsTheory.KolmogorovSmirnov, a.EnsembleVsTheory.Wasserstein1, a.Diverged), new MomentumOrbitReport(settings.OrbitSteps, a.Orbit.Moments[0].Mean, a.Orbit.Moments[0].Variance, a.OrbitVsTheory.TotalVariation, a.OrbitVsTheory.KolmogorovSmirnov), new MomentumTheoryReport(a.Theory.Sigma2, a.Theory.Curvature, a.Theory.PositionVariance, a.Theory.SpectralRadius, a.Theory.EffectiveLearningRate), new MomentumLyapunovReport(spectrum, a.Lyapunov.StdErr, a.Lyapunov.StepsPerOrbit, spectrum.Sum(), a.MeanLogDet, a.PredictedLargest), a.Seconds),
+            Analysis: a);
     }
 }

@@ -35,23 +35,10 @@ public sealed record WellReport(int Index, double[] Interval, double Minimum, do
 public sealed record CriticalParameterReport(string Parameter, double Value, double? ClosedForm, string? ClosedFormFormula);
 
 /// <summary>Rmk. 12's set S, its components, the wells of f0 and which trap the stochastic map (CLI <c>wells --json</c>).</summary>
-public sealed record WellsReport
-{
-    public required string Objective { get; init; }
-    public required string F0 { get; init; }
-    public required IReadOnlyDictionary<string, double> Parameters { get; init; }
-    public required double[] NoiseRange { get; init; }
-    public required double[][] Components { get; init; }
-    public required bool Connected { get; init; }
-    public required ComponentEndpoints[] Endpoints { get; init; }
-    public required GapReport[] Gaps { get; init; }
-    public required WellReport[] Wells { get; init; }
-    public required IReadOnlyList<double> Maxima { get; init; }
-    public required bool Certified { get; init; }
-    public required bool Verified { get; init; }
-    public required double MaxBracketWidth { get; init; }
-    public CriticalParameterReport? Critical { get; init; }
-}
+public sealed record WellsReport(
+    string Objective, string F0, IReadOnlyDictionary<string, double> Parameters, double[] NoiseRange, double[][] Components,
+    bool Connected, ComponentEndpoints[] Endpoints, GapReport[] Gaps, WellReport[] Wells, IReadOnlyList<double> Maxima,
+    bool Certified, bool Verified, double MaxBracketWidth, CriticalParameterReport? Critical);
 
 /// <summary>
 /// Rmk. 12 of Kong &amp; Tao (2020): the set S = {x : f0′(x) ∈ [a, b]} for the range [a, b] of ζ, its components
@@ -87,24 +74,12 @@ public static class WellsAnalysis
                 cert is null ? null : new ReachableReport(cert.Eta, [cert.Lo, cert.Hi], cert.Trapped, cert.Converged, cert.Iterations));
         }).ToArray();
         progress?.Report(1);
-        return new WellsReport
-        {
-            Objective = obj.Name,
-            F0 = obj.Macro.Formula,
-            Parameters = obj.Parameters,
-            NoiseRange = [a, b],
-            Components = conn.Components.Select(c => new[] { c.Lo.Value, c.Hi.Value }).ToArray(),
-            Connected = conn.Connected,
-            Endpoints = conn.Components.Select(c => new ComponentEndpoints(
-                new EndpointReport(c.Lo.Value, [c.Lo.BracketLo, c.Lo.BracketHi], c.Lo.Kind),
-                new EndpointReport(c.Hi.Value, [c.Hi.BracketLo, c.Hi.BracketHi], c.Hi.Kind))).ToArray(),
-            Gaps = conn.Gaps.Select(g => new GapReport([g.Lo, g.Hi], g.PushesLeft ? "left" : "right")).ToArray(),
-            Wells = wells,
-            Maxima = conn.Wells.Maxima,
-            Certified = conn.Certified,
-            Verified = conn.Verified,
-            MaxBracketWidth = conn.MaxBracketWidth,
-            Critical = critical,
-        };
+        return new WellsReport(
+            Objective: obj.Name, F0: obj.Macro.Formula, Parameters: obj.Parameters, NoiseRange: [a, b],
+            Components: conn.Components.Select(c => new[] { c.Lo.Value, c.Hi.Value }).ToArray(), Connected: conn.Connected,
+            Endpoints: conn.Components.Select(c => new ComponentEndpoints(new EndpointReport(c.Lo.Value, [c.Lo.BracketLo, c.Lo.BracketHi], c.Lo.Kind), new EndpointReport(c.Hi.Value, [c.Hi.BracketLo, c.Hi.BracketHi], c.Hi.Kind))).ToArray(),
+            Gaps: conn.Gaps.Select(g => new GapReport([g.Lo, g.Hi], g.PushesLeft ? "left" : "right")).ToArray(), Wells: wells,
+            Maxima: conn.Wells.Maxima, Certified: conn.Certified, Verified: conn.Verified, MaxBracketWidth: conn.MaxBracketWidth,
+            Critical: critical);
     }
 }
