@@ -1,22 +1,18 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Reflection;
-using System.Text.Json.Nodes;
+using System.Diagnostics;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Experiments;
-using ChaosDescent.Infrastructure;
-using ChaosDescent.Numerics.LinearAlgebra;
+using ChaosDescent.Experiments.Sweeps;
+using ChaosDescent.Reporting.Plots;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
 
 /// <summary>
-/// <c>chaosdescent run FILE.yaml</c>: runs an experiment file (docs/expressions.md). Each analysis in the file is
-/// the CLI command of the same name, invoked in-process through <see cref="Program.Run"/> with the experiment's
-/// objective, η/ε (one run per value of a sweep), map, ensemble/orbit settings, seed and threads, so every command
-/// works in experiment files as soon as it exists. Every run's folder gets <c>input.json</c> (the exact command
-/// line, objective, seed, version and the file's text), and the experiment folder gets <c>experiment.yaml</c> (a
-/// copy of the input) and <c>experiment.json</c> (input plus every run's JSON result).
+/// <c>chaosdescent run FILE.yaml</c>: expands an experiment file into work units (docs/sweeps.md), runs them through
+/// the analysis catalog in parallel — all of them, or one shard — and writes <c>results.json</c>, <c>timing.json</c>,
+/// <c>table.csv</c>, the sweep's figures and one record per unit. <c>--emit slurm|k8s</c> prints a cluster job that
+/// runs the shards and merges them instead.
 /// </summary>
 public sealed class RunCommand : ICliCommand
 {
@@ -25,12 +21,18 @@ public sealed class RunCommand : ICliCommand
     public Command Build()
     {
         var file = new Argument<string>("file") { Description = "experiment file (YAML); examples in examples/" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "print the command lines without running them" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "list the work units without running them" };
         var outDir = new Option<string?>("--out") { Description = "output folder (default: the file's outputs.dir, or out/experiments/NAME)" };
+        var shard = new Option<string?>("--shard") { Description = "run only shard I of N (I/N, 0 <= I < N): every N-th unit from the I-th" };
+        var resume = new Option<bool>("--resume") { Description = "keep the units already recorded in --out and run only the others" };
+        var threads = Threads();
+        var emit = new Option<string?>("--emit") { Description = "print a cluster job instead of running: slurm (sbatch job array + merge) | k8s (Indexed Job)" };
+        var shards = new Option<int>("--shards") { Description = "shards for --emit", DefaultValueFactory = _ => 4 };
+        var image = new Option<string>("--image") { Description = "container image for --emit k8s", DefaultValueFactory = _ => "chaosdescent:latest" };
         var json = Json();
-        var cmd = new Command("run", "run an experiment file: objective, map, eta/eps sweeps, ensemble or orbit, analyses, outputs");
+        var cmd = new Command("run", "run an experiment (sweep) file: units in parallel, sharded, resumable; or emit a Slurm / Kubernetes job");
         cmd.Arguments.Add(file);
-        foreach (var o in new Option[] { dryRun, outDir, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, shard, resume, threads, dryRun, emit, shards, image, json }) cmd.Options.Add(o);
 
         cmd.SetAction(r =>
         {
@@ -39,160 +41,134 @@ public sealed class RunCommand : ICliCommand
             var path = r.GetValue(file)!;
             var experiment = ExperimentFile.Load(path);
             if (r.GetValue(outDir) is { } o) experiment = experiment with { OutputDirectory = o };
-            var root = Program.BuildRoot();
-            var top = root.Subcommands.Where(c => c.Name != "run").ToDictionary(c => c.Name);
-            CommandInfo? Lookup(string name) => top.TryGetValue(name, out var c)
-                ? new CommandInfo(c.Name, c.Options.SelectMany(op => op.Aliases.Append(op.Name)).ToHashSet())
-                : null;
-            var available = top.Values.Where(c => c.Options.Any(op => op.Name == "--objective")).Select(c => c.Name).Order();
-            var runs = ExperimentPlanner.Plan(experiment, Lookup, available);
-            string version = Version();
+            var (shardIndex, shardCount) = r.GetValue(shard) is { } s ? SweepRunner.ParseShard(s) : (0, 1);
+            // --threads wins over the file's `threads:`; both default to all cores.
+            int threadCount = r.GetValue(threads) is var t && t != 0 ? t : experiment.Threads ?? 0;
+            if (threadCount < 0) throw new UserInputException("--threads must be 0 (all cores) or positive");
+            var plan = SweepPlan.Expand(experiment);
+
+            if (r.GetValue(emit) is { } target)
+            {
+                int n = r.GetValue(shards);
+                if (n < 1) throw new UserInputException("--shards must be at least 1");
+                var job = new ClusterJob
+                {
+                    Command = SelfCommand(),
+                    File = Path.GetFullPath(path),
+                    FileText = experiment.Text,
+                    OutputDirectory = Path.GetFullPath(experiment.OutputDirectory),
+                    Name = experiment.Name,
+                    Shards = Math.Min(n, Math.Max(1, plan.Count)),
+                    CpusPerShard = threadCount > 0 ? threadCount : 1,
+                    PlanHash = plan.Hash,
+                    Units = plan.Count,
+                    Image = r.GetValue(image)!,
+                };
+                stdout.Write(target switch
+                {
+                    "slurm" => ClusterScripts.Slurm(job),
+                    "k8s" or "kubernetes" => ClusterScripts.Kubernetes(job),
+                    _ => throw new UserInputException($"--emit '{target}': expected slurm or k8s"),
+                });
+                return ExitCodes.Success;
+            }
 
             if (r.GetValue(dryRun))
             {
+                var units = SweepPlan.ShardIndices(plan.Count, shardIndex, shardCount).Select(plan.Unit).ToList();
                 if (r.GetValue(json))
                 {
-                    WriteJson(stdout, new { experiment = experiment.Name, file = path, version, runs = runs.Select(x => new { x.Label, x.Analysis, arguments = x.Arguments, x.NotUsed }) });
+                    WriteJson(stdout, new
+                    {
+                        sweep = experiment.Name,
+                        plan_hash = plan.Hash,
+                        unit_count = plan.Count,
+                        units = units.Select(u => new { u.Index, u.Analysis, u.Label, u.Seed, coordinates = u.Coordinates.ToDictionary(c => c.Axis, c => c.Value) }),
+                    });
                     return ExitCodes.Success;
                 }
-                foreach (var run in runs)
-                {
-                    stdout.WriteLine("chaosdescent " + string.Join(" ", run.Arguments.Select(Quote)));
-                    if (run.NotUsed.Count > 0) stdout.WriteLine($"  (not used by {run.Analysis}: {string.Join(", ", run.NotUsed)})");
-                }
+                stdout.WriteLine($"sweep {experiment.Name}: {plan.Count} unit(s), plan {plan.Hash[..12]}");
+                foreach (var u in units) stdout.WriteLine($"  {u.Index,6}  {u.Label}{(u.Seed is { } sd ? $"  seed {sd}" : "")}");
                 return ExitCodes.Success;
             }
 
-            AtomicFile.EnsureWritableDirectory(experiment.OutputDirectory);
-            AtomicFile.WriteAllText(Path.Combine(experiment.OutputDirectory, "experiment.yaml"), experiment.Text);
-            var records = new List<object>();
-            var summary = new List<(string Label, JsonNode? Result)>();
-            int exit = ExitCodes.Success;
-            string? failed = null;
-            foreach (var run in runs)
-            {
-                stderr.WriteLine($"[{records.Count + 1}/{runs.Count}] {run.Label}");
-                AtomicFile.EnsureWritableDirectory(run.OutputDirectory);
-                var input = new
-                {
-                    experiment = experiment.Name,
-                    file = Path.GetFullPath(path),
-                    version,
-                    command = "chaosdescent " + string.Join(" ", run.Arguments.Select(Quote)),
-                    arguments = run.Arguments,
-                    analysis = run.Analysis,
-                    objective = Objective(experiment.Objective),
-                    eta = run.Eta,
-                    eps = run.Eps,
-                    seed = experiment.Seed,
-                    threads = experiment.Threads,
-                    not_used = run.NotUsed,
-                    yaml = experiment.Text,
-                };
-                AtomicFile.WriteAllText(Path.Combine(run.OutputDirectory, "input.json"), ChaosDescent.Infrastructure.Json.Serialize(input));
-                var captured = new StringWriter(CultureInfo.InvariantCulture);
-                int code = Program.Run(run.Arguments.ToArray(), captured, stderr);
-                var text = captured.ToString();
-                JsonNode? result = null;
-                if (run.Json && code == ExitCodes.Success)
-                {
-                    try
-                    {
-                        result = JsonNode.Parse(text);
-                    }
-                    catch (System.Text.Json.JsonException)
-                    {
-                        result = null; // recorded as text below
-                    }
-                }
-                records.Add(new
-                {
-                    label = run.Label,
-                    analysis = run.Analysis,
-                    eta = run.Eta,
-                    eps = run.Eps,
-                    arguments = run.Arguments,
-                    exit_code = code,
-                    output_directory = run.OutputDirectory,
-                    not_used = run.NotUsed,
-                    result,
-                    stdout = result is null ? text : null,
-                });
-                summary.Add((run.Label, result));
-                if (code != ExitCodes.Success)
-                {
-                    exit = code;
-                    failed = run.Label;
-                    break;
-                }
-            }
-
-            var record = new
-            {
-                experiment = experiment.Name,
-                description = experiment.Description,
-                file = Path.GetFullPath(path),
-                version,
-                seed = experiment.Seed,
-                objective = Objective(experiment.Objective),
-                yaml = experiment.Text,
-                completed = failed is null,
-                runs = records,
-            };
-            var recordPath = Path.Combine(experiment.OutputDirectory, "experiment.json");
-            AtomicFile.WriteAllText(recordPath, ChaosDescent.Infrastructure.Json.Serialize(record));
-            if (failed is not null)
-            {
-                stderr.WriteLine($"error: experiment '{experiment.Name}' stopped at run '{failed}' (exit code {exit}); record: {recordPath}");
-                return exit;
-            }
+            var dir = experiment.OutputDirectory;
+            var options = new SweepRunOptions { Shard = shardIndex, Shards = shardCount, Resume = r.GetValue(resume), Threads = threadCount, UnitOutputs = SweepPlots.WriteUnit };
+            var summary = ConsoleProgress.Run(stderr, $"{experiment.Name}: units", p =>
+                SweepRunner.Run(plan, dir, options, new UnitProgress(stderr, p, experiment.Name)));
+            IReadOnlyList<string> figures = [];
+            if (summary.Outputs is { } outputs) figures = SweepPlots.Write(dir, outputs);
+            if (summary.Ran > 0 && summary.Failed == summary.Ran && summary.Resumed == 0)
+                throw new UserInputException(summary.FirstError!);
+            if (summary.Failed > 0)
+                stderr.WriteLine($"warning: {summary.Failed} of {summary.Ran} unit(s) failed; first: {summary.FirstError} (recorded in results.json as 'error')");
+            string results = Path.Combine(dir, SweepResults.ResultsFile);
             if (r.GetValue(json))
             {
-                WriteJson(stdout, record);
+                WriteJson(stdout, new
+                {
+                    sweep = experiment.Name,
+                    plan_hash = plan.Hash,
+                    out_dir = dir,
+                    shard = $"{shardIndex}/{shardCount}",
+                    unit_count = plan.Count,
+                    units_in_shard = summary.Units,
+                    resumed = summary.Resumed,
+                    ran = summary.Ran,
+                    failed = summary.Failed,
+                    first_error = summary.FirstError,
+                    complete = summary.Complete,
+                    results = summary.Complete ? results : null,
+                    table = summary.Complete ? Path.Combine(dir, SweepResults.TableFile) : null,
+                    figures,
+                    seconds = summary.Seconds,
+                });
                 return ExitCodes.Success;
             }
-            stdout.WriteLine($"experiment {experiment.Name}: {runs.Count} run(s), objective {Describe(experiment.Objective)}");
-            foreach (var (label, res) in summary) stdout.WriteLine($"  {label}: {Headline(res)}");
-            stdout.WriteLine($"record: {recordPath}");
+            stdout.WriteLine($"sweep {experiment.Name}: {summary.Ran} unit(s) run, {summary.Resumed} kept from before, {summary.Failed} failed, " +
+                $"shard {shardIndex}/{shardCount} ({summary.Units} of {plan.Count} units), {summary.Seconds:F1} s");
+            stdout.WriteLine(summary.Complete
+                ? $"results: {results}\ntable: {Path.Combine(dir, SweepResults.TableFile)}" + string.Concat(figures.Select(f => $"\nfigure: {f}"))
+                : $"units: {Path.Combine(dir, SweepRunner.UnitsFolder)} (merge the shards with: chaosdescent merge DIR... --out DIR)");
             return ExitCodes.Success;
         });
         return cmd;
     }
 
-    private static object? Objective(ObjectiveSection? o) => o is null ? null : o.CatalogName is { } name
-        ? new { name, parameters = o.Parameters, f = (string?)null, f0 = (string?)null, f1 = (string?)null, omega = (IReadOnlyList<double>?)null, period = (double?)null }
-        : new
+    /// <summary>How this very CLI is started (the apphost, or dotnet with the assembly), for cluster scripts.</summary>
+    private static string SelfCommand()
+    {
+        var process = Environment.ProcessPath ?? "chaosdescent";
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        if (Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry)) return $"{process} {entry}";
+        if (Path.GetFileNameWithoutExtension(process).StartsWith("ChaosDescent.Cli", StringComparison.OrdinalIgnoreCase)
+            || Path.GetFileNameWithoutExtension(process) == "chaosdescent") return process;
+        return "chaosdescent"; // e.g. inside a test host
+    }
+
+    /// <summary>Units done → the bar (when stderr is a terminal), or a line with the ETA every few seconds (logs).</summary>
+    private sealed class UnitProgress(TextWriter stderr, IProgress<double> bar, string name) : IProgress<(int Done, int Total)>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly bool _lines = !ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected;
+        private readonly Lock _gate = new();
+        private double _lastLine = double.NegativeInfinity;
+
+        public void Report((int Done, int Total) value)
         {
-            name = Expressions.ExpressionObjective.Name,
-            parameters = o.Parameters,
-            f = o.Formulas!.F,
-            f0 = o.Formulas.F0,
-            f1 = o.Formulas.F1,
-            omega = o.Formulas.Omega,
-            period = o.Formulas.Period,
-        };
+            var (done, total) = value;
+            bar.Report(total == 0 ? 1 : (double)done / total);
+            if (!_lines || done == 0) return;
+            lock (_gate)
+            {
+                double t = _clock.Elapsed.TotalSeconds;
+                if (done < total && t - _lastLine < 5) return;
+                _lastLine = t;
+                double eta = t / done * (total - done);
+                stderr.WriteLine($"{name}: {done}/{total} units ({100.0 * done / total:F0}%), {Clock(t)} elapsed, ETA {Clock(eta)}");
+            }
+        }
 
-    private static string Describe(ObjectiveSection? o) => o is null ? "none" : o.CatalogName ?? string.Join(", ",
-        new[] { ("f", o.Formulas!.F), ("f0", o.Formulas.F0), ("f1", o.Formulas.F1) }.Where(t => t.Item2 is not null).Select(t => $"{t.Item1} = {t.Item2}"));
-
-    /// <summary>Up to six numeric results of a run's JSON (not its inputs), for the summary table.</summary>
-    private static string Headline(JsonNode? result)
-    {
-        if (result is not JsonObject obj) return "done";
-        string[] inputs = ["eta", "eps", "seed", "particles", "steps", "burn_in", "threads", "bins", "seconds"];
-        var parts = obj.Where(kv => !inputs.Contains(kv.Key) && kv.Value is JsonValue v && v.TryGetValue<double>(out _))
-            .Take(6).Select(kv => $"{kv.Key} = {kv.Value!.GetValue<double>().ToString("G6", CultureInfo.InvariantCulture)}");
-        var s = string.Join(", ", parts);
-        return s.Length == 0 ? "done" : s;
+        private static string Clock(double s) => TimeSpan.FromSeconds(Math.Round(s)).ToString(s >= 3600 ? @"h\:mm\:ss" : @"m\:ss");
     }
-
-    private static string Version()
-    {
-        var asm = typeof(ChaosDescent.Objectives.MultiscaleObjective).Assembly;
-        return asm.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-               ?? asm.GetName().Version?.ToString() ?? "unknown";
-    }
-
-    private static string Quote(string a) =>
-        a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_.,=/:+".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'";
 }

@@ -12,47 +12,44 @@ public readonly record struct SourcePosition(string File, int Line, int Column, 
 }
 
 /// <summary>
-/// One command-line option carried through from the file: <c>particles: 100000</c> becomes
-/// <c>--particles 100000</c>; <c>true</c> becomes a bare flag, <c>false</c> nothing; a list becomes a
-/// comma-separated value; a mapping (<c>params: {k: 2}</c>) becomes one <c>--param k=2</c> per entry.
+/// A value as written in the file, before it is bound to a settings property: a scalar, a list, a range
+/// <c>{from, to, count, scale}</c> or a mapping. A list or a range at a numeric setting is an axis of the sweep;
+/// a list at an array-valued setting is that array.
 /// </summary>
-public sealed record OptionSetting(string Option, IReadOnlyList<string> Values, bool Flag, SourcePosition Position)
-{
-    /// <summary>The arguments this setting adds (possibly none).</summary>
-    public IEnumerable<string> Arguments()
-    {
-        if (Flag)
-        {
-            if (Values.Count == 1 && Values[0] == "true") yield return Option;
-            yield break;
-        }
-        foreach (var v in Values)
-        {
-            yield return Option;
-            yield return v;
-        }
-    }
-}
+public abstract record FileValue(SourcePosition Position);
 
-/// <summary>The values a swept quantity (η or ε) takes, in order.</summary>
-public sealed record Sweep(IReadOnlyList<double> Values, SourcePosition Position);
+/// <summary>A single value; <paramref name="Quoted"/> when written in quotes (then it is text, never a flag).</summary>
+public sealed record ScalarValue(string Text, bool Quoted, SourcePosition Position) : FileValue(Position);
 
-/// <summary>The objective: a catalog name with parameters, or formulas.</summary>
+public sealed record ListValue(IReadOnlyList<FileValue> Items, SourcePosition Position) : FileValue(Position);
+
+/// <summary><c>{from, to, count, scale: linear|log}</c>, expanded into <see cref="Values"/> (rounded to 12 significant digits).</summary>
+public sealed record RangeValue(IReadOnlyList<double> Values, bool Log, SourcePosition Position) : FileValue(Position);
+
+public sealed record MapValue(IReadOnlyList<KeyValuePair<string, FileValue>> Entries, SourcePosition Position) : FileValue(Position);
+
+/// <summary>One <c>key: value</c> of a section, with the key's position.</summary>
+public sealed record Setting(string Key, FileValue Value, SourcePosition KeyPosition);
+
+/// <summary>The objective: a catalog name with parameters (each may be an axis), or formulas.</summary>
 public sealed record ObjectiveSection
 {
     public string? CatalogName { get; init; }
-    public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyList<Setting> Parameters { get; init; } = [];
     public ExpressionObjectiveSpec? Formulas { get; init; }
     public required SourcePosition Position { get; init; }
 }
 
-/// <summary>One analysis: a CLI command name with its own options.</summary>
-public sealed record AnalysisSection(string Command, IReadOnlyList<OptionSetting> Options, SourcePosition Position);
+/// <summary>One analysis: a catalog name (<c>AnalysisCatalog</c>) with its own settings.</summary>
+public sealed record AnalysisSection(string Name, IReadOnlyList<Setting> Settings, SourcePosition Position);
+
+/// <summary>Axes that advance together (<c>zip: [eta, eps]</c>) instead of spanning a grid.</summary>
+public sealed record ZipGroup(IReadOnlyList<string> Axes, SourcePosition Position);
 
 /// <summary>
-/// An experiment file (see docs/expressions.md): objective, map, η/ε values or sweeps, ensemble or orbit settings,
-/// analyses and outputs. Parsed and validated by <see cref="ExperimentFile"/>; turned into command lines by
-/// <see cref="ExperimentPlanner"/>.
+/// An experiment file (see docs/sweeps.md and docs/expressions.md): objective, map, η/ε, seed, ensemble or orbit
+/// settings and analyses, any numeric one of which may be an axis. Parsed by <see cref="ExperimentFile"/>; expanded
+/// into work units by <see cref="Sweeps.SweepPlan"/>.
 /// </summary>
 public sealed record Experiment
 {
@@ -65,21 +62,36 @@ public sealed record Experiment
 
     /// <summary>The objective; null when no analysis needs one (e.g. only `train`).</summary>
     public ObjectiveSection? Objective { get; init; }
-    public Sweep? Eta { get; init; }
-    public Sweep? Eps { get; init; }
-    public ulong? Seed { get; init; }
+    public FileValue? Eta { get; init; }
+
+    /// <summary>ε, from the top level or from <c>objective.eps</c>.</summary>
+    public FileValue? Eps { get; init; }
+
+    /// <summary>The file's seed (a value, or an axis of seeds).</summary>
+    public FileValue? Seed { get; init; }
+
+    /// <summary>"derived" (default: each unit's seed from the file's seed and the unit's index) or "fixed" (every unit gets the file's seed).</summary>
+    public string SeedPolicy { get; init; } = "derived";
+
     public int? Threads { get; init; }
 
-    /// <summary>Map name (<c>--map</c>) and its options (momentum, mu, …).</summary>
-    public IReadOnlyList<OptionSetting> Map { get; init; } = [];
+    /// <summary>Map name, or null for each analysis's default.</summary>
+    public Setting? MapName { get; init; }
 
-    /// <summary>"ensemble", "orbit" or null (each command's default).</summary>
+    /// <summary>Map options (momentum, mu).</summary>
+    public IReadOnlyList<Setting> MapOptions { get; init; } = [];
+
+    /// <summary>"ensemble", "orbit" or null.</summary>
     public string? Mode { get; init; }
 
-    /// <summary>Options of the ensemble or orbit section (particles, steps, init, burn_in, start, …).</summary>
-    public IReadOnlyList<OptionSetting> ModeOptions { get; init; } = [];
+    public SourcePosition? ModePosition { get; init; }
+
+    /// <summary>Settings of the ensemble or orbit section (particles, steps, init, burn_in, start, …), shared by the analyses that have them.</summary>
+    public IReadOnlyList<Setting> ModeSettings { get; init; } = [];
 
     public required IReadOnlyList<AnalysisSection> Analyses { get; init; }
+
+    public IReadOnlyList<ZipGroup> Zip { get; init; } = [];
 
     /// <summary>Output folder (default out/experiments/NAME).</summary>
     public required string OutputDirectory { get; init; }

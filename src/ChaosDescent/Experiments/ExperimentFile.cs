@@ -7,15 +7,20 @@ namespace ChaosDescent.Experiments;
 
 /// <summary>
 /// Reads an experiment file (YAML). Every problem is a <see cref="UserInputException"/> that names the file, the
-/// line and column, and the key: YAML syntax errors, unknown keys (with the known ones), wrong types, malformed
-/// sweeps, and formulas that do not parse (the formula's own caret display follows).
+/// line and column, and the key: YAML syntax errors, unknown top-level keys (with the known ones), wrong types,
+/// malformed ranges, and formulas that do not parse (the formula's own caret display follows). Settings of the
+/// analyses are kept as written (<see cref="FileValue"/>) and bound to the analyses' settings records by
+/// <see cref="Sweeps.SweepPlan"/>, which reports unknown settings at their line.
 /// </summary>
 public static class ExperimentFile
 {
     private static readonly string[] TopKeys =
-        ["name", "description", "seed", "threads", "objective", "map", "eta", "eps", "ensemble", "orbit", "analyses", "outputs"];
+        ["name", "description", "seed", "seeds", "threads", "objective", "map", "eta", "eps", "ensemble", "orbit", "analyses", "zip", "outputs"];
 
     private static readonly string[] ObjectiveKeys = ["name", "params", "f", "f0", "f1", "omega", "period", "range", "eps"];
+
+    /// <summary>Largest number of values one range may expand into.</summary>
+    public const int MaxRangeCount = 1_000_000;
 
     public static Experiment Load(string path)
     {
@@ -57,22 +62,27 @@ public static class ExperimentFile
         if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
             throw reader.At(root, "name").Error($"'{name}' cannot name an output folder");
 
-        // Optional: analyses such as `train` take no objective; the planner checks that those that do get one.
+        // Optional: analyses such as `train` take no objective; the plan checks that those that do get one.
         var objective = reader.Find(root, "objective") is null ? null : reader.Objective(root);
-        var eta = reader.OptionalSweep(root, "eta", "eta");
-        var topEps = reader.OptionalSweep(root, "eps", "eps");
+        var eta = reader.OptionalNumbers(root, "eta", "eta");
+        var topEps = reader.OptionalNumbers(root, "eps", "eps");
         var objEps = reader.ObjectiveEps;
         if (topEps is not null && objEps is not null)
             throw topEps.Position.Error("ε is given twice (top level and objective.eps); keep one");
 
-        ulong? seed = null;
+        FileValue? seed = null;
         if (reader.Find(root, "seed") is { } seedNode)
         {
-            var s = reader.Scalar(seedNode, "seed");
-            if (!ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-                throw reader.Pos(seedNode, "seed").Error($"expected a non-negative integer, got '{s}'");
-            seed = v;
+            seed = reader.Value(seedNode, "seed");
+            foreach (var s in Scalars(seed))
+                if (!ulong.TryParse(s.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                    throw s.Position.Error($"expected a non-negative integer, got '{s.Text}'");
+            if (seed is RangeValue r && r.Values.Any(v => v < 0 || v != Math.Floor(v)))
+                throw r.Position.Error("a range of seeds needs non-negative integer values");
         }
+        string policy = reader.OptionalString(root, "seeds") ?? "derived";
+        if (policy is not ("derived" or "fixed"))
+            throw reader.At(root, "seeds").Error($"expected 'derived' (each unit's seed from the file's seed and the unit's index) or 'fixed' (the file's seed for every unit), got '{policy}'");
         int? threads = null;
         if (reader.Find(root, "threads") is { } threadsNode)
         {
@@ -82,26 +92,27 @@ public static class ExperimentFile
             threads = v;
         }
 
-        var map = new List<OptionSetting>();
+        Setting? mapName = null;
+        var mapOptions = new List<Setting>();
         if (reader.Find(root, "map") is { } mapNode)
         {
             if (mapNode is YamlScalarNode)
             {
-                map.Add(new OptionSetting("--map", [reader.Scalar(mapNode, "map")], false, reader.Pos(mapNode, "map")));
+                mapName = new Setting("map", reader.Value(mapNode, "map"), reader.At(root, "map"));
             }
             else
             {
-                var m = reader.Mapping(mapNode, "map");
-                foreach (var (k, v) in m.Children)
+                foreach (var s in reader.Settings(reader.Mapping(mapNode, "map"), "map"))
                 {
-                    var key = reader.Scalar(k, "map");
-                    map.Add(reader.Setting(key == "name" ? "--map" : Dashed(key), v, $"map.{key}"));
+                    if (s.Key == "name") mapName = s with { Key = "map" };
+                    else mapOptions.Add(s);
                 }
             }
         }
 
         string? mode = null;
-        var modeOptions = new List<OptionSetting>();
+        SourcePosition? modePosition = null;
+        var modeSettings = new List<Setting>();
         var ens = reader.Find(root, "ensemble");
         var orb = reader.Find(root, "orbit");
         if (ens is not null && orb is not null)
@@ -109,16 +120,9 @@ public static class ExperimentFile
         if ((ens ?? orb) is { } modeNode)
         {
             mode = ens is not null ? "ensemble" : "orbit";
-            if (mode == "orbit") modeOptions.Add(new OptionSetting("--orbit", ["true"], true, reader.Pos(modeNode, "orbit")));
+            modePosition = reader.At(root, mode);
             if (modeNode is not YamlScalarNode { Value: "" or null })
-            {
-                var m = reader.Mapping(modeNode, mode);
-                foreach (var (k, v) in m.Children)
-                {
-                    var key = reader.Scalar(k, mode);
-                    modeOptions.Add(reader.Setting(Dashed(key), v, $"{mode}.{key}"));
-                }
-            }
+                modeSettings.AddRange(reader.Settings(reader.Mapping(modeNode, mode), mode));
         }
 
         var analyses = new List<AnalysisSection>();
@@ -136,21 +140,27 @@ public static class ExperimentFile
                 case YamlMappingNode m when m.Children.Count == 1:
                     {
                         var (k, v) = m.Children.First();
-                        var command = reader.Scalar(k, "analyses");
-                        var options = new List<OptionSetting>();
-                        if (v is not YamlScalarNode { Value: "" or null })
-                        {
-                            foreach (var (ok, ov) in reader.Mapping(v, $"analyses.{command}").Children)
-                            {
-                                var key = reader.Scalar(ok, command);
-                                options.Add(reader.Setting(Dashed(key), ov, $"analyses.{command}.{key}"));
-                            }
-                        }
-                        analyses.Add(new AnalysisSection(command, options, reader.Pos(k, "analyses")));
+                        var analysis = reader.Scalar(k, "analyses");
+                        var settings = v is YamlScalarNode { Value: "" or null } ? [] : reader.Settings(reader.Mapping(v, $"analyses.{analysis}"), $"analyses.{analysis}");
+                        analyses.Add(new AnalysisSection(analysis, settings, reader.Pos(k, "analyses")));
                         break;
                     }
                 default:
-                    throw reader.Pos(item, "analyses").Error("each analysis is a name ('- distribution') or a name with options ('- lyapunov: {steps: 100000}')");
+                    throw reader.Pos(item, "analyses").Error("each analysis is a name ('- distribution') or a name with settings ('- lyapunov: {steps: 100000}')");
+            }
+        }
+
+        var zip = new List<ZipGroup>();
+        if (reader.Find(root, "zip") is { } zipNode)
+        {
+            if (zipNode is not YamlSequenceNode zs || zs.Children.Count == 0)
+                throw reader.Pos(zipNode, "zip").Error("expected a list of axis names, e.g. zip: [eta, eps], or a list of such lists");
+            var groups = zs.Children.All(c => c is YamlSequenceNode) ? zs.Children.Cast<YamlSequenceNode>().ToList() : [zs];
+            foreach (var g in groups)
+            {
+                var axes = g.Children.Select(c => reader.Scalar(c, "zip")).ToArray();
+                if (axes.Length < 2) throw reader.Pos(g, "zip").Error("zip pairs two or more axes");
+                zip.Add(new ZipGroup(axes, reader.Pos(g, "zip")));
             }
         }
 
@@ -172,38 +182,40 @@ public static class ExperimentFile
             Eta = eta,
             Eps = topEps ?? objEps,
             Seed = seed,
+            SeedPolicy = policy,
             Threads = threads,
-            Map = map,
+            MapName = mapName,
+            MapOptions = mapOptions,
             Mode = mode,
-            ModeOptions = modeOptions,
+            ModePosition = modePosition,
+            ModeSettings = modeSettings,
             Analyses = analyses,
+            Zip = zip,
             OutputDirectory = outDir,
         };
     }
 
-    /// <summary>snake_case or camelCase key → --kebab-case option.</summary>
-    public static string Dashed(string key)
+    /// <summary>The scalars of a value (itself, or a list's items).</summary>
+    public static IEnumerable<ScalarValue> Scalars(FileValue v) => v switch
     {
-        var sb = new System.Text.StringBuilder("--");
-        for (int i = 0; i < key.Length; i++)
-        {
-            char c = key[i];
-            if (c == '_') sb.Append('-');
-            else if (char.IsUpper(c))
-            {
-                if (i > 0) sb.Append('-');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else sb.Append(c);
-        }
-        return sb.ToString();
+        ScalarValue s => [s],
+        ListValue l => l.Items.SelectMany(Scalars),
+        _ => [],
+    };
+
+    /// <summary>A number written in the file (a user error at its position otherwise).</summary>
+    public static double Number(ScalarValue s)
+    {
+        if (!double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            throw s.Position.Error($"expected a number, got '{s.Text}'");
+        return v;
     }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 
     private sealed class Reader(string file)
     {
-        public Sweep? ObjectiveEps { get; private set; }
+        public FileValue? ObjectiveEps { get; private set; }
 
         public SourcePosition Pos(YamlNode node, string key) => new(file, (int)node.Start.Line, (int)node.Start.Column, key);
 
@@ -241,6 +253,63 @@ public static class ExperimentFile
             }
         }
 
+        /// <summary>The key: value entries of a section, in file order (duplicates are an error).</summary>
+        public List<Setting> Settings(YamlMappingNode map, string where)
+        {
+            var result = new List<Setting>();
+            foreach (var (k, v) in map.Children)
+            {
+                var key = Scalar(k, where);
+                var path = $"{where}.{key}";
+                if (result.Any(s => s.Key == key)) throw Pos(k, path).Error($"duplicate key in {where}");
+                result.Add(new Setting(key, Value(v, path), Pos(k, path)));
+            }
+            return result;
+        }
+
+        /// <summary>A value as written; a mapping of exactly from/to/count(/scale) is a range.</summary>
+        public FileValue Value(YamlNode node, string key)
+        {
+            var pos = Pos(node, key);
+            switch (node)
+            {
+                case YamlScalarNode s:
+                    return new ScalarValue(s.Value ?? "", s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted, pos);
+                case YamlSequenceNode seq:
+                    if (seq.Children.Count == 0) throw pos.Error("empty list: an axis needs at least one value");
+                    return new ListValue(seq.Children.Select(c => Value(c, key)).ToArray(), pos);
+                case YamlMappingNode m when m.Children.Any(kv => kv.Key is YamlScalarNode { Value: "from" or "to" or "count" }):
+                    return Range(m, key, pos);
+                case YamlMappingNode m:
+                    return new MapValue(Settings(m, key).Select(s => new KeyValuePair<string, FileValue>(s.Key, s.Value)).ToArray(), pos);
+                default:
+                    throw pos.Error("unsupported value");
+            }
+        }
+
+        private RangeValue Range(YamlMappingNode m, string label, SourcePosition pos)
+        {
+            CheckKeys(m, ["from", "to", "count", "scale"], label);
+            double from = Number(Find(m, "from") ?? throw pos.Error("a range needs 'from'"), $"{label}.from");
+            double to = Number(Find(m, "to") ?? throw pos.Error("a range needs 'to'"), $"{label}.to");
+            var countNode = Find(m, "count") ?? throw pos.Error("a range needs 'count'");
+            if (!int.TryParse(Scalar(countNode, $"{label}.count"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1 || count > MaxRangeCount)
+                throw Pos(countNode, $"{label}.count").Error($"expected an integer between 1 and {MaxRangeCount} (a range is never empty)");
+            var scale = OptionalString(m, "scale") ?? "linear";
+            if (scale is not ("linear" or "log")) throw At(m, "scale").Error($"expected 'linear' or 'log', got '{scale}'");
+            if (scale == "log" && !(from > 0 && to > 0)) throw pos.Error("a log range needs positive 'from' and 'to'");
+            var values = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                double t = count == 1 ? 0 : (double)i / (count - 1);
+                double v = scale == "log" ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from);
+                // 12 significant digits: 0.003, not 0.002999999999999999, in labels, tables and figures
+                values[i] = double.Parse(v.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            }
+            if (count > 1) values[^1] = to;
+            return new RangeValue(values, scale == "log", pos);
+        }
+
         public double Number(YamlNode node, string key)
         {
             var s = Scalar(node, key);
@@ -249,75 +318,22 @@ public static class ExperimentFile
             return v;
         }
 
-        /// <summary>A value, a list of values, or {from, to, count[, scale: linear|log]}.</summary>
-        public Sweep? OptionalSweep(YamlMappingNode map, string key, string label)
+        /// <summary>A number, a list of numbers, or a range; checked to be numeric here.</summary>
+        public FileValue? OptionalNumbers(YamlMappingNode map, string key, string label)
         {
             var node = Find(map, key);
             if (node is null) return null;
-            var pos = Pos(node, label);
-            switch (node)
-            {
-                case YamlScalarNode:
-                    return new Sweep([Number(node, label)], pos);
-                case YamlSequenceNode seq:
-                    if (seq.Children.Count == 0) throw pos.Error("empty list");
-                    return new Sweep(seq.Children.Select(c => Number(c, label)).ToArray(), pos);
-                case YamlMappingNode m:
-                    {
-                        CheckKeys(m, ["from", "to", "count", "scale"], label);
-                        double from = Number(Find(m, "from") ?? throw pos.Error("a sweep needs 'from'"), $"{label}.from");
-                        double to = Number(Find(m, "to") ?? throw pos.Error("a sweep needs 'to'"), $"{label}.to");
-                        var countNode = Find(m, "count") ?? throw pos.Error("a sweep needs 'count'");
-                        if (!int.TryParse(Scalar(countNode, $"{label}.count"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count < 1 || count > 10_000)
-                            throw Pos(countNode, $"{label}.count").Error("expected an integer between 1 and 10000");
-                        var scale = OptionalString(m, "scale") ?? "linear";
-                        if (scale is not ("linear" or "log")) throw At(m, "scale").Error($"expected 'linear' or 'log', got '{scale}'");
-                        if (scale == "log" && !(from > 0 && to > 0)) throw pos.Error("a log sweep needs positive 'from' and 'to'");
-                        var values = new double[count];
-                        for (int i = 0; i < count; i++)
-                        {
-                            double t = count == 1 ? 0 : (double)i / (count - 1);
-                            double v = scale == "log" ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from);
-                            // 12 significant digits: 0.003, not 0.002999999999999999, in command lines and folder names
-                            values[i] = double.Parse(v.ToString("G12", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
-                        }
-                        if (count > 1) values[^1] = to;
-                        return new Sweep(values, pos);
-                    }
-                default:
-                    throw pos.Error("expected a number, a list of numbers, or {from, to, count, scale}");
-            }
-        }
-
-        public OptionSetting Setting(string option, YamlNode value, string key)
-        {
-            var pos = Pos(value, key);
-            switch (value)
-            {
-                case YamlScalarNode s:
-                    {
-                        var v = s.Value ?? "";
-                        bool flag = s.Style == ScalarStyle.Plain && v is "true" or "false";
-                        return new OptionSetting(option, [v], flag, pos);
-                    }
-                case YamlSequenceNode seq:
-                    return new OptionSetting(option, [string.Join(",", seq.Children.Select(c => Scalar(c, key)))], false, pos);
-                case YamlMappingNode m:
-                    {
-                        // e.g. params: {k: 2} → --param k=2 (plural key → singular option)
-                        var values = m.Children.Select(kv => $"{Scalar(kv.Key, key)}={Scalar(kv.Value, key)}").ToArray();
-                        var opt = option.EndsWith('s') ? option[..^1] : option;
-                        return new OptionSetting(opt, values, false, pos);
-                    }
-                default:
-                    throw pos.Error("unsupported value");
-            }
+            var v = Value(node, label);
+            if (v is MapValue) throw v.Position.Error("expected a number, a list of numbers, or {from, to, count, scale}");
+            foreach (var s in Scalars(v)) ExperimentFile.Number(s);
+            if (v is ListValue l && l.Items.Any(i => i is not ScalarValue))
+                throw v.Position.Error("expected a list of numbers");
+            return v;
         }
 
         public ObjectiveSection Objective(YamlMappingNode root)
         {
-            var node = Find(root, "objective") ?? throw new UserInputException(
-                $"{file}: no 'objective': give a catalog name (objective: quartic-sin) or formulas (objective: {{f0: \"x^4/4\", f1: \"sin(u)\"}})");
+            var node = Find(root, "objective")!;
             var pos = Pos(node, "objective");
             if (node is YamlScalarNode)
             {
@@ -327,20 +343,26 @@ public static class ExperimentFile
             }
             var m = Mapping(node, "objective");
             CheckKeys(m, ObjectiveKeys, "objective");
-            ObjectiveEps = OptionalSweep(m, "eps", "objective.eps");
+            ObjectiveEps = OptionalNumbers(m, "eps", "objective.eps");
             var catalog = OptionalString(m, "name");
-            var parameters = new Dictionary<string, double>();
+            var parameters = new List<Setting>();
             if (Find(m, "params") is { } p)
             {
-                foreach (var (k, v) in Mapping(p, "objective.params").Children)
-                    parameters[Scalar(k, "objective.params")] = Number(v, $"objective.params.{Scalar(k, "objective.params")}");
+                foreach (var s in Settings(Mapping(p, "objective.params"), "objective.params"))
+                {
+                    if (s.Value is MapValue) throw s.Value.Position.Error("expected a number, a list of numbers, or {from, to, count, scale}");
+                    foreach (var sc in Scalars(s.Value)) ExperimentFile.Number(sc);
+                    parameters.Add(s);
+                }
             }
             string? f = OptionalString(m, "f"), f0 = OptionalString(m, "f0"), f1 = OptionalString(m, "f1");
+            double? firstEps = ObjectiveEps is null ? null : FirstNumber(ObjectiveEps);
             if (catalog is not null)
             {
                 if (f is not null || f0 is not null || f1 is not null)
                     throw At(m, "name").Error("give either a catalog name or formulas (f0/f1/f), not both");
-                Validate(pos, () => Objectives.ObjectiveCatalog.Create(catalog, ObjectiveEps?.Values[0], parameters));
+                var first = parameters.ToDictionary(s => s.Key, s => FirstNumber(s.Value));
+                Validate(pos, () => Objectives.ObjectiveCatalog.Create(catalog, firstEps, first));
                 return new ObjectiveSection { CatalogName = catalog, Parameters = parameters, Position = pos };
             }
             if (parameters.Count > 0) throw At(m, "params").Error("params go with a catalog name; write numbers into the formulas");
@@ -361,17 +383,21 @@ public static class ExperimentFile
                 Omega = omega,
                 Period = Find(m, "period") is { } per ? Number(per, "objective.period") : null,
                 Range = range,
-                Epsilon = ObjectiveEps?.Values[0],
+                Epsilon = firstEps,
             };
             // Build it once now, so a bad formula stops the experiment before anything runs, with its location:
             // f (or f0) alone first, then the micro-scale at f1's key.
             if (f is not null) Validate(At(m, "f"), () => ExpressionObjective.Create(spec));
             else if (f0 is not null) Validate(At(m, "f0"), () => ExpressionMacroPotential.Parse(f0, "f0", range));
             Validate(At(m, f1 is not null ? "f1" : f is not null ? "f" : "f0"), () => ExpressionObjective.Create(spec));
-            if (ObjectiveEps is not null)
-                foreach (var eps in ObjectiveEps.Values.Skip(1)) Validate(ObjectiveEps.Position, () => ExpressionObjective.Create(spec with { Epsilon = eps }));
             return new ObjectiveSection { Formulas = spec, Position = pos };
         }
+
+        private static double FirstNumber(FileValue v) => v switch
+        {
+            RangeValue r => r.Values[0],
+            _ => ExperimentFile.Number(Scalars(v).First()),
+        };
 
         private static void Validate(SourcePosition pos, Func<object> build)
         {

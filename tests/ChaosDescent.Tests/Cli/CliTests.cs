@@ -106,8 +106,11 @@ public class RunWithoutObjectiveTests
     {
         var file = Path.Combine(Path.GetTempPath(), "cd-noobj-" + Guid.NewGuid().ToString("N")[..8] + ".yaml");
         File.WriteAllText(file, "eta: 0.1\nanalyses:\n  - distribution\n");
-        var (code, stdout, stderr) = CliTests.Run("run", file, "--dry-run");
+        // Which analyses need an objective shows when the unit runs (the system asks for it), so run it for real.
+        var dir = Path.Combine(Path.GetTempPath(), "cd-noobj-out-" + Guid.NewGuid().ToString("N")[..8]);
+        var (code, stdout, stderr) = CliTests.Run("run", file, "--out", dir);
         File.Delete(file);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
         Assert.Contains("needs an objective", stderr);

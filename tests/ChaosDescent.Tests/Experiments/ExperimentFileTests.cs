@@ -2,108 +2,60 @@ using System.Text.Json;
 using CsCheck;
 using ChaosDescent.Cli;
 using ChaosDescent.Experiments;
+using ChaosDescent.Experiments.Sweeps;
 
 namespace ChaosDescent.Tests.Experiments;
 
 public class ExperimentFileTests
 {
-    private static readonly CommandInfo Distribution = new("distribution", new HashSet<string>
-    {
-        "--objective", "--eps", "--param", "--f0", "--f1", "--f", "--omega", "--period", "--range", "--eta", "--map",
-        "--particles", "-n", "--steps", "--orbit", "--burn-in", "--init", "--bins", "--momentum", "--seed", "--threads",
-        "--json", "--out",
-    });
-
-    private static readonly CommandInfo Lyapunov = new("lyapunov", new HashSet<string>
-    {
-        "--objective", "--eps", "--f0", "--f1", "--f", "--omega", "--period", "--range", "--eta", "--steps", "--seed", "--json", "--out",
-    });
-
-    private static IReadOnlyList<PlannedRun> Plan(string yaml) =>
-        ExperimentPlanner.Plan(ExperimentFile.Parse(yaml, "t.yaml"),
-            n => n switch { "distribution" => Distribution, "lyapunov" => Lyapunov, _ => null }, ["distribution", "lyapunov"]);
+    private static SweepPlan Plan(string yaml) => SweepPlan.Expand(ExperimentFile.Parse(yaml, "t.yaml"));
 
     private static UserInputException Fail(string yaml) => Assert.ThrowsAny<UserInputException>(() => Plan(yaml));
 
     [Fact]
-    public void Settings_become_command_lines_one_per_sweep_value()
-    {
-        var runs = Plan("""
-            name: demo
-            seed: 5
-            threads: 1
-            objective:
-              f0: "x^4/4"
-              f1: "sin(u)"
-            eps: [1e-6, 1e-4]
-            map: {name: gd}
-            eta: 0.1
-            ensemble:
-              particles: 1000
-              steps: 20
-            analyses:
-              - distribution
-              - lyapunov: {steps: 500}
-            outputs:
-              dir: out/demo
-            """);
-        Assert.Equal(4, runs.Count);
-        Assert.Equal(
-            ["distribution", "--f0", "x^4/4", "--f1", "sin(u)", "--eps", "1E-06", "--eta", "0.1", "--map", "gd", "--particles", "1000",
-             "--steps", "20", "--seed", "5", "--threads", "1", "--out", Path.Combine("out/demo", "distribution_eps=1E-06"), "--json"],
-            runs[0].Arguments);
-        // lyapunov takes no --map/--particles: they are left out (and listed); its own --steps wins.
-        var ly = runs[2];
-        Assert.Equal("lyapunov_eps=1E-06", ly.Label);
-        Assert.Equal(["map.name", "ensemble.particles"], ly.NotUsed);
-        Assert.Equal(1, ly.Arguments.Count(a => a == "--steps"));
-        Assert.Equal("500", ly.Arguments[ly.Arguments.ToList().IndexOf("--steps") + 1]);
-        Assert.DoesNotContain("--threads", ly.Arguments);
-    }
-
-    [Fact]
-    public void Sweeps_are_values_lists_or_ranges()
+    public void Ranges_are_values_lists_or_from_to_count()
     {
         var e = ExperimentFile.Parse("""
             objective: quartic-sin
             eta: {from: 0.01, to: 1, count: 3, scale: log}
-            analyses: [distribution]
+            analyses: [lyapunov]
             """, "t.yaml");
-        Assert.Equal(3, e.Eta!.Values.Count);
-        Assert.Equal(0.01, e.Eta.Values[0], 15);
-        Assert.Equal(0.1, e.Eta.Values[1], 15);
-        Assert.Equal(1.0, e.Eta.Values[2]);
-        var lin = ExperimentFile.Parse("objective: quartic-sin\neta: {from: 0.1, to: 0.2, count: 3}\nanalyses: [distribution]", "t.yaml");
-        Assert.Equal([0.1, 0.15, 0.2], lin.Eta!.Values); // rounded to 12 significant digits, as written in command lines
-        Assert.Equal(0.1, e.Eta.Values[1]); // exactly, not 0.09999999999999999
+        var eta = Assert.IsType<RangeValue>(e.Eta);
+        Assert.Equal(3, eta.Values.Count);
+        Assert.Equal(0.01, eta.Values[0], 15);
+        Assert.Equal(0.1, eta.Values[1]); // exactly, not 0.09999999999999999 (12 significant digits)
+        Assert.Equal(1.0, eta.Values[2]);
+        var lin = ExperimentFile.Parse("objective: quartic-sin\neta: {from: 0.1, to: 0.2, count: 3}\nanalyses: [lyapunov]", "t.yaml");
+        Assert.Equal([0.1, 0.15, 0.2], Assert.IsType<RangeValue>(lin.Eta).Values);
     }
 
     [Fact]
-    public void Catalog_objective_with_parameters()
+    public void Catalog_objective_with_parameters_binds_into_the_system()
     {
-        var runs = Plan("""
+        var plan = Plan("""
             objective: {name: doublewell-sin, params: {k: 5}, eps: 1e-4}
             eta: 0.05
-            analyses: [distribution]
+            map: {name: heavyball, momentum: 0.8}
+            analyses: [lyapunov]
             """);
-        Assert.Equal(["distribution", "--objective", "doublewell-sin", "--param", "k=5", "--eps", "0.0001", "--eta", "0.05"],
-            runs[0].Arguments.Take(9));
+        var (_, system, _) = plan.Build(plan.Unit(0));
+        var o = Assert.IsType<ChaosDescent.Objectives.MultiscaleObjective>(system.Objective);
+        Assert.Equal(5, o.Parameters["k"]);
+        Assert.Equal(1e-4, o.Epsilon);
+        Assert.Equal(0.05, system.LearningRate);
+        Assert.Equal("heavyball", system.Map);
+        Assert.Equal(0.8, system.MapOptions.Momentum);
     }
 
     [Theory]
-    [InlineData("objective: quartic-sin\netaa: 0.1\nanalyses: [distribution]", "t.yaml:2:1: 'etaa': unknown key in the top level; known: name,")]
-    [InlineData("objective: quartic-sin\neta: 0.1\nensemble:\n  partcles: 10\nanalyses: [distribution]",
-        "t.yaml:4:13: 'ensemble.partcles': '--partcles' is not an option of any analysis in this experiment (distribution)")]
-    [InlineData("objective: quartic-sin\neta: 0.1\nanalyses:\n  - distribution: {binz: 3}",
-        "t.yaml:4:26: 'analyses.distribution.binz': '--binz' is not an option of 'distribution'; its options:")]
-    [InlineData("objective: quartic-sin\neta: 0.1\nanalyses: [lyapnov]", "t.yaml:3:12: 'analyses': unknown analysis 'lyapnov'; available: distribution, lyapunov")]
-    [InlineData("objective: quartc-sin\nanalyses: [distribution]", "t.yaml:1:12: 'objective': unknown objective 'quartc-sin'")]
-    [InlineData("objective: quartic-sin\neta: fast\nanalyses: [distribution]", "t.yaml:2:6: 'eta': expected a number, got 'fast'")]
-    [InlineData("objective: quartic-sin\neta: {from: 1, to: 2}\nanalyses: [distribution]", "t.yaml:2:6: 'eta': a sweep needs 'count'")]
-    [InlineData("objective: quartic-sin\neta: 0.1\n  bad: indentation\nanalyses: [distribution]", "t.yaml:3:6: YAML syntax error:")]
-    [InlineData("objective: quartic-sin\neta: [0.1\nanalyses: [distribution]", "t.yaml: YAML syntax error")]
+    [InlineData("objective: quartic-sin\netaa: 0.1\nanalyses: [lyapunov]", "t.yaml:2:1: 'etaa': unknown key in the top level; known: name,")]
+    [InlineData("objective: quartc-sin\nanalyses: [lyapunov]", "t.yaml:1:12: 'objective': unknown objective 'quartc-sin'")]
+    [InlineData("objective: quartic-sin\neta: fast\nanalyses: [lyapunov]", "t.yaml:2:6: 'eta': expected a number, got 'fast'")]
+    [InlineData("objective: quartic-sin\neta: {from: 1, to: 2}\nanalyses: [lyapunov]", "t.yaml:2:6: 'eta': a range needs 'count'")]
+    [InlineData("objective: quartic-sin\neta: 0.1\n  bad: indentation\nanalyses: [lyapunov]", "t.yaml:3:6: YAML syntax error:")]
+    [InlineData("objective: quartic-sin\neta: [0.1\nanalyses: [lyapunov]", "t.yaml: YAML syntax error")]
     [InlineData("objective: quartic-sin\neta: 0.1", "t.yaml: no 'analyses' list")]
-    [InlineData("objective: quartic-sin\neta: 0.1\nensemble: {}\norbit: {}\nanalyses: [distribution]", "t.yaml:4:8: 'orbit': give either 'ensemble' or 'orbit'")]
+    [InlineData("objective: quartic-sin\neta: 0.1\nensemble: {}\norbit: {}\nanalyses: [lyapunov]", "t.yaml:4:8: 'orbit': give either 'ensemble' or 'orbit'")]
     public void Errors_give_the_line_and_the_key(string yaml, string expected)
     {
         Assert.StartsWith(expected, Fail(yaml).Message);
@@ -112,20 +64,20 @@ public class ExperimentFileTests
     [Fact]
     public void Formula_errors_point_into_the_file_and_the_formula()
     {
-        var e = Fail("objective:\n  f0: \"x^4/4 +\"\n  f1: \"sin(u)\"\nanalyses: [distribution]");
+        var e = Fail("objective:\n  f0: \"x^4/4 +\"\n  f1: \"sin(u)\"\nanalyses: [lyapunov]");
         Assert.Equal(
             "t.yaml:2:3: 'f0': syntax error in f0 at the end: expected a number, a variable, a function call or '(' but found the end of the expression\n" +
             "  x^4/4 +\n" +
             "         ^", e.Message);
-        Assert.StartsWith("t.yaml:3:3: 'f1': f1 = u^2 is not periodic", Fail("objective:\n  f0: \"x^2\"\n  f1: \"u^2\"\nanalyses: [distribution]").Message);
+        Assert.StartsWith("t.yaml:3:3: 'f1': f1 = u^2 is not periodic", Fail("objective:\n  f0: \"x^2\"\n  f1: \"u^2\"\nanalyses: [lyapunov]").Message);
     }
 
     [Fact]
     public void Arbitrary_yaml_never_escapes_as_anything_but_a_user_error()
     {
         var piece = Gen.OneOf("objective: ", "quartic-sin", "{f0: \"x^2\", f1: \"sin(u)\"}", "eta: ", "[0.1, 0.2]", "{from: 1, to: 2, count: 3}",
-            "analyses:", "\n  - ", "distribution", "lyapunov: {steps: 5}", "\n", "  ", "ensemble:", "orbit: {}", "particles: 5", "[", "]", "{", "}",
-            ":", ",", "\"", "'", "#", "- ", "&a ", "*a", "!!str ", "---\n", "0.1", "x^2 +", "seed: -1", "threads: 2");
+            "analyses:", "\n  - ", "lyapunov", "lyapunov: {steps: 5}", "\n", "  ", "ensemble:", "orbit: {}", "particles: 5", "[", "]", "{", "}",
+            ":", ",", "\"", "'", "#", "- ", "&a ", "*a", "!!str ", "---\n", "0.1", "x^2 +", "seed: -1", "threads: 2", "zip: [eta, eps]", "seed: [1, 2]");
         piece.Array[0, 25].Select(a => string.Concat(a)).Sample(text =>
         {
             try
@@ -157,13 +109,13 @@ public class ExperimentFileTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Every_example_plans_against_the_real_commands(string file)
+    public void Every_example_expands_against_the_real_catalog(string file)
     {
         var o = new StringWriter();
         var e = new StringWriter();
         int code = Program.Run(["run", Path.Combine(RepoFile("examples"), file), "--dry-run"], o, e);
         Assert.True(code == 0, e.ToString());
-        Assert.StartsWith("chaosdescent ", o.ToString());
+        Assert.StartsWith("sweep ", o.ToString());
     }
 
     [Fact]
@@ -175,10 +127,11 @@ public class ExperimentFileTests
         File.WriteAllText(yaml, """
             name: tiny
             seed: 3
-            objective: {f0: "x^4/4", f1: "sin(u)", eps: 1e-6}
-            eta: [0.1, 0.05]
-            ensemble: {particles: 2000, steps: 50}
-            analyses: [distribution]
+            seeds: fixed
+            objective: {f0: "x^2/2", f1: "sin(u)", eps: 1e-4}
+            eta: [0.01, 0.02]
+            analyses:
+              - lyapunov: {steps: 2000, orbits: 8}
             """);
         try
         {
@@ -187,27 +140,19 @@ public class ExperimentFileTests
             int code = Program.Run(["run", yaml, "--out", Path.Combine(dir, "out"), "--json"], o, e);
             Assert.True(code == 0, e.ToString());
             using var doc = JsonDocument.Parse(o.ToString()); // exactly one JSON object on stdout
-            var root = doc.RootElement;
-            Assert.Equal("tiny", root.GetProperty("experiment").GetString());
-            Assert.Equal(3UL, root.GetProperty("seed").GetUInt64());
-            Assert.Contains("f0: \"x^4/4\"", root.GetProperty("yaml").GetString());
+            Assert.Equal("tiny", doc.RootElement.GetProperty("sweep").GetString());
+            using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out", "results.json")));
+            var root = results.RootElement;
+            Assert.Contains("f0: \"x^2/2\"", root.GetProperty("file_text").GetString());
             Assert.False(string.IsNullOrEmpty(root.GetProperty("version").GetString()));
-            var runs = root.GetProperty("runs");
-            Assert.Equal(2, runs.GetArrayLength());
-            var first = runs[0];
-            Assert.Equal(0, first.GetProperty("exit_code").GetInt32());
-            Assert.Equal(0.1, first.GetProperty("eta").GetDouble());
-            var result = first.GetProperty("result");
-            Assert.Equal(0.5, result.GetProperty("sigma2").GetDouble(), 12);
-            Assert.Equal("x^4/4 + eps*sin(x/eps)", result.GetProperty("formula").GetString());
-            Assert.Equal(3UL, result.GetProperty("seed").GetUInt64());
-            // Every run's folder holds the exact input next to its figures and CSV.
-            var input = Path.Combine(dir, "out", "distribution_eta=0.1", "input.json");
-            using var inputDoc = JsonDocument.Parse(File.ReadAllText(input));
-            Assert.StartsWith("chaosdescent distribution --f0 'x^4/4' --f1 'sin(u)' --eps 1E-06 --eta 0.1",
-                inputDoc.RootElement.GetProperty("command").GetString());
-            Assert.True(File.Exists(Path.Combine(dir, "out", "experiment.yaml")));
-            Assert.True(File.Exists(Path.Combine(dir, "out", "experiment.json")));
+            var units = root.GetProperty("units");
+            Assert.Equal(2, units.GetArrayLength());
+            var first = units[0];
+            Assert.Equal(0.01, first.GetProperty("coordinates").GetProperty("eta").GetDouble());
+            Assert.Equal(3UL, first.GetProperty("seed").GetUInt64());
+            Assert.Equal(2000, first.GetProperty("settings").GetProperty("steps").GetInt64());
+            Assert.Equal("x^2/2 + eps*sin(x/eps)", first.GetProperty("system").GetProperty("objective").GetProperty("formula").GetString());
+            Assert.True(double.IsFinite(first.GetProperty("result").GetProperty("lambda").GetDouble()));
         }
         finally
         {

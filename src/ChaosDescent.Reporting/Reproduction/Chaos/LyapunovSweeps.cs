@@ -1,5 +1,7 @@
 using System.Globalization;
 using ChaosDescent.Analyses.Chaos;
+using ChaosDescent.Experiments;
+using ChaosDescent.Experiments.Sweeps;
 using ChaosDescent.Maps;
 using ChaosDescent.Objectives;
 using ChaosDescent.Numerics.LinearAlgebra;
@@ -28,13 +30,48 @@ internal static class LyapunovSweeps
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// The grid runs through the sweep engine: an experiment file with η and ε zipped, every unit at the settings'
+    /// seed (<c>seeds: fixed</c>), so each point's orbits are those of a standalone <c>lyapunov</c> run. A point whose
+    /// orbits all diverge gets NaN (and fails its check) rather than stopping the sweep.
+    /// </summary>
     public static SweepPoint[] Run(string objective, IReadOnlyList<(double Eta, double Eps)> grid, LyapunovSettings settings,
         IProgress<double>? progress)
     {
-        var maps = grid.Select(g => (OptimizerMap)MapFactory.Create("gd", ObjectiveCatalog.Create(objective, g.Eps), g.Eta)).ToArray();
-        var results = LyapunovEstimator.RunMany(maps, settings, progress);
-        return grid.Select((g, i) => new SweepPoint(g.Eta, g.Eps, results[i])).ToArray();
+        string R(double v) => v.ToString("R", Inv);
+        string own = "{steps: " + settings.Steps.ToString(Inv) + ", burn_in: " + settings.BurnIn.ToString(Inv) + ", orbits: " + settings.Orbits.ToString(Inv)
+            + ", batches: " + settings.Batches.ToString(Inv) + ", spectrum: " + (settings.Spectrum ? "true" : "false") + ", divergence_bound: " + R(settings.DivergenceBound) + "}";
+        string yaml = $"""
+            name: {objective}-lyapunov-sweep
+            seed: {settings.Seed.ToString(Inv)}
+            seeds: fixed
+            objective: {objective}
+            eta: [{string.Join(", ", grid.Select(g => R(g.Eta)))}]
+            eps: [{string.Join(", ", grid.Select(g => R(g.Eps)))}]
+            zip: [eta, eps]
+            analyses:
+              - lyapunov: {own}
+            """;
+        var plan = SweepPlan.Expand(ExperimentFile.Parse(yaml, $"{objective}-lyapunov-sweep"));
+        var outcomes = SweepRunner.RunInMemory(plan, settings.Threads, progress);
+        return outcomes.Select((o, i) => new SweepPoint(grid[i].Eta, grid[i].Eps,
+            (o.Result as LyapunovReport)?.Estimate ?? Diverged(settings))).ToArray();
     }
+
+    private static LyapunovResult Diverged(LyapunovSettings s) => new()
+    {
+        Lambda = double.NaN,
+        StdErr = double.NaN,
+        NormAverage = double.NaN,
+        NormAverageStdErr = double.NaN,
+        PerOrbit = [],
+        BatchMeansPerOrbit = [],
+        Orbits = s.Orbits,
+        DivergedOrbits = s.Orbits,
+        StepsPerOrbit = s.Steps,
+        BatchesPerOrbit = s.Batches,
+        StateDimension = 1,
+    };
 
     /// <summary>max_i |value_i − ln(η_i/ε_i) − m| / tol_i ≤ 1 over the sweep, value = λ or eq. 4's norm average.</summary>
     public static Check AllWithin(string id, string what, IReadOnlyList<SweepPoint> pts, double m, Func<LyapunovResult, (double Value, double Se)> pick,
