@@ -40,7 +40,7 @@ public static class CommandExamples
         ["chaos01"] = ["chaosdescent chaos01 --objective quartic-sin --eps 1e-3 --eta 0.1"],
         ["entropy"] = ["chaosdescent entropy --objective quartic-sin --eps 1e-3 --eta 0.1"],
         ["run"] = ["chaosdescent run examples/fig03-quartic-sin.yaml", "chaosdescent run examples/lambda-surface.yaml --shard 0/4 --out out/s0",
-            "chaosdescent run examples/lambda-surface.yaml --out out/surface --resume", "chaosdescent run examples/lambda-surface.yaml --emit slurm --shards 8 > job.sh"],
+            "chaosdescent run examples/lambda-surface.yaml --out out/surface --resume", "chaosdescent run examples/lambda-surface.yaml --emit slurm --shards 8"],
         ["merge"] = ["chaosdescent merge out/s0 out/s1 out/s2 out/s3 --out out/surface"],
         ["reproduce"] = ["chaosdescent reproduce --quick", "chaosdescent reproduce --only fig3,fig9 --out out/report"],
     };

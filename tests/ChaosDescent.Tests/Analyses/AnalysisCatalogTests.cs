@@ -42,6 +42,8 @@ public class AnalysisCatalogTests
         "minima" => (new DescentSystem(), new ChaosDescent.Analyses.ImplicitBias.MinimaAnalysisSettings { Hidden = "4", Epochs = 200, Compare = false, Polish = false }),
         "sample" => (new DescentSystem(), new ChaosDescent.Analyses.Sampling.SamplerSettings { Samples = 2000, Chains = 10, BurnIn = 100, Threads = 1 }),
         "chaos01" => (System("quartic-sin"), new ZeroOneSettings { Steps = 2000, BurnIn = 500, Frequencies = 10 }),
+        "boundary-dimension" => (System("quadratic-sin", eta: null),
+            new BoundaryDimensionSettings { Regime = new RegimeSettings { EtaPoints = 16, EpsPoints = 16, Threads = 1 }, MinBox = 1, MaxBox = 4, EpsBands = 0 }),
         "entropy" => (System("quartic-sin"), new EntropySettings { MaxSymbols = 500, GridPoints = 5000 }),
         "train" => (new DescentSystem(), new ChaosDescent.Analyses.Training.TrainSettings { Lr = 0.01, Epochs = 30, Hidden = "4", SharpnessPoints = 3 }),
         _ => null,

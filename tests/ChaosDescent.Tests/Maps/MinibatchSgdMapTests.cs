@@ -121,7 +121,9 @@ public class MinibatchSgdMapTests
         before = GC.GetAllocatedBytesForCurrentThread();
         MapIteration.Run(gdMap, state, 10_000, ref r, MapIteration.None);
         long many = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(few, many);
+        // Per-step allocation would cost at least 24 bytes × 9,990 extra steps; a gen-2 GC elsewhere in the test run
+        // may trim the shared array pool, so one re-rented buffer (a few KB) is tolerated, not one byte per step.
+        Assert.True(many - few < 9_990, $"{many - few} bytes more for 9,990 more steps");
     }
 
     [Fact]
