@@ -79,6 +79,7 @@ public sealed class DistributionCommand : ICliCommand
             string name = $"{obj.Name}-{m.Name}-{(isOrbit ? "orbit" : "ensemble")}";
             var figures = DistributionPlots.HistogramVsGibbs(result, dir, name, $"{obj.Name}, {m.Name}, eta = {F(m.LearningRate)}, eps = {F(obj.Epsilon)}");
             var csv = DistributionPlots.WriteCsv(result, Path.Combine(dir, name + ".csv"));
+            if (result.Stationarity?.Warning is { } notStationary) stderr.WriteLine($"warning: {notStationary}");
             if (result.DivergedCount > 0)
                 stderr.WriteLine($"warning: {result.DivergedCount} of {request.Particles} particles diverged (first at step {result.DivergedFirstStep}); statistics use the others");
             var (tv, ks, w1) = result.Headline;
@@ -97,6 +98,7 @@ public sealed class DistributionCommand : ICliCommand
                 seed = request.Seed,
                 initial = isOrbit ? null : request.Initial.Describe(),
                 sample_size = result.SampleSize,
+                stationarity = result.Stationarity is { } st ? new { from_step = st.FromStep, to_step = st.ToStep, ks = st.KsPerCoordinate, critical = st.Critical, stationary = st.Stationary, warning = st.Warning } : null,
                 sigma2 = result.Sigma2,
                 gibbs_note = result.GibbsNote,
                 tv_to_gibbs = tv,

@@ -29,7 +29,7 @@ public sealed class EscapeCommand : ICliCommand
         var map = new Option<string>("--map") { Description = "gd | stochastic | gaussian", DefaultValueFactory = _ => "gd" };
         var particles = new Option<int>("--particles", "-n") { Description = "ensemble size", DefaultValueFactory = _ => 10_000 };
         var steps = new Option<int>("--steps", "-k") { Description = "steps per particle", DefaultValueFactory = _ => 20_000 };
-        var burnIn = new Option<int>("--burn-in") { Description = "steps before occupation and rates are counted", DefaultValueFactory = _ => 0 };
+        var burnIn = new Option<int?>("--burn-in") { Description = "steps before occupation and rates are counted (default: 5 relaxation times, measured from the run)" };
         var fromWell = new Option<int?>("--from-well") { Description = "well index to start in (0 = leftmost; default the rightmost)" };
         var init = new Option<string?>("--init") { Description = "initial ensemble instead: uniform:LO,HI | gaussian:MEAN,SD | point:X" };
         var core = new Option<double>("--core") { Description = "core of a well: f0 - f0(min) <= CORE * barrier (transitions count on entering another core)", DefaultValueFactory = _ => 0.5 };
@@ -87,6 +87,7 @@ public sealed class EscapeCommand : ICliCommand
                 figures.Add(LandscapePlots.Traces(a.Result.Trace, a.Wells.Maxima, $"trajectories: {title}", dir, name + "-traces"));
             string csv = CsvFile.WriteNumericRows(Path.Combine(dir, name + "-survival.csv"), ["step", "survival", "standard_error", "at_risk", "events"],
                 (startStats?.KaplanMeier() ?? []).Select(p => new double[] { p.Step, p.Survival, p.StandardError, p.AtRisk, p.Events }));
+            foreach (var warning in a.BurnIn.Warnings) stderr.WriteLine($"warning: {warning}");
             if (a.Result.Diverged > 0)
                 stderr.WriteLine($"warning: {a.Result.Diverged} particles diverged (first at step {a.Result.DivergedFirstStep}); they count as censored");
 
@@ -98,6 +99,7 @@ public sealed class EscapeCommand : ICliCommand
                 barrier = w.Well.Barrier,
                 core = new[] { w.CoreLo, w.CoreHi },
                 occupation = w.Occupation,
+                occupation_stderr = w.OccupationStdErr,
                 occupation_gibbs = w.OccupationGibbs,
                 occupation_from_rates = w.OccupationFromRates,
                 mean_exit_time = w.MeanExitTime,
@@ -135,7 +137,11 @@ public sealed class EscapeCommand : ICliCommand
                 map = m.Name,
                 particles = n,
                 steps = k,
-                burn_in = request.BurnIn,
+                burn_in = a.BurnIn.BurnIn,
+                burn_in_rule = a.BurnIn.Rule,
+                relaxation_time_steps = a.BurnIn.RelaxationTime,
+                equilibrated = a.BurnIn.Equilibrated,
+                warnings = a.BurnIn.Warnings,
                 seed = request.Seed,
                 start_well = a.StartWell,
                 core_fraction = request.CoreFraction,
@@ -156,13 +162,14 @@ public sealed class EscapeCommand : ICliCommand
                 WriteJson(stdout, report);
                 return 0;
             }
-            stdout.WriteLine(title + $"   {n:N0} particles x {k:N0} steps (burn-in {request.BurnIn}), start in well {a.StartWell}, {a.Result.Seconds:F2} s");
+            stdout.WriteLine(title + $"   {n:N0} particles x {k:N0} steps (burn-in {a.BurnIn.BurnIn}), start in well {a.StartWell}, {a.Result.Seconds:F2} s");
+            stdout.WriteLine($"burn-in: {a.BurnIn.Rule}");
             if (a.Sigma2 is { } sig) stdout.WriteLine($"sigma^2 = {F(sig)}, T = eta sigma^2/2 = {F(h * sig / 2)}; S of Remark 12 {(a.Connectivity?.Connected == true ? "connected" : a.Connectivity is null ? "n/a" : "NOT connected")}");
             else stdout.WriteLine($"no Gibbs/Kramers prediction: {a.GibbsNote}");
             foreach (var w in a.PerWell)
             {
                 stdout.WriteLine($"well {w.Well.Index} ({F(w.Well.Lo)}, {F(w.Well.Hi)}), min {F(w.Well.Minimum)}, barrier {F(w.Well.Barrier)}:");
-                stdout.WriteLine($"   occupation {F(w.Occupation, "F4")}   Gibbs {F(w.OccupationGibbs ?? double.NaN, "F4")}   from rates {F(w.OccupationFromRates, "F4")}");
+                stdout.WriteLine($"   occupation {F(w.Occupation, "F4")} +- {F(w.OccupationStdErr, "F4")}   Gibbs {F(w.OccupationGibbs ?? double.NaN, "F4")}   from rates {F(w.OccupationFromRates, "F4")}");
                 stdout.WriteLine($"   mean exit time {F(w.MeanExitTime, "G5")} [{F(w.MeanExitLo, "G5")}, {F(w.MeanExitHi, "G5")}] ({w.MeanExitMethod})   Eyring-Kramers {F(w.KramersMeanExitTime ?? double.NaN, "G5")}");
                 if (w.FirstExits is { } fe)
                     stdout.WriteLine($"   first exits: {fe.Exits} of {fe.Count} ({fe.Censored} censored), KM median {F(fe.Median)}");

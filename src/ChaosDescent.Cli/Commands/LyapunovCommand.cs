@@ -31,12 +31,14 @@ public sealed class LyapunovCommand : ICliCommand
         var init = new Option<string?>("--init") { Description = "random starts: uniform:LO,HI | gaussian:MEAN,SD (default: middle half of f0's range)" };
         var momentum = new Option<double>("--momentum") { Description = "heavy-ball gamma", DefaultValueFactory = _ => 0.9 };
         var mu = new Option<double?>("--mu") { Description = "NAG-SC strong-convexity mu (default: f0's)" };
+        var target = new Option<double?>("--target-stderr", "--tolerance") { Description = "extend the run in chunks of --steps until the standard error of lambda is at most this (default: off)" };
+        var maxSteps = new Option<long>("--max-steps") { Description = "with --target-stderr: at most this many steps per orbit", DefaultValueFactory = _ => new LyapunovSettings().MaxSteps };
         var seed = Seed();
         var threads = Threads();
         var json = Json();
         var cmd = new Command("lyapunov", "Lyapunov exponent of GD (or heavy ball, NAG) against Thm. 9's m + ln(eta/eps)");
         objective.AddTo(cmd);
-        foreach (var o in new Option[] { eta, map, steps, burnIn, orbits, batches, spectrum, start, init, momentum, mu, seed, threads, json })
+        foreach (var o in new Option[] { eta, map, steps, burnIn, orbits, batches, spectrum, start, init, momentum, mu, target, maxSteps, seed, threads, json })
             cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
@@ -58,6 +60,8 @@ public sealed class LyapunovCommand : ICliCommand
                 Initial = initial,
                 Seed = r.GetValue(seed),
                 Threads = r.GetValue(threads),
+                TargetStdErr = r.GetValue(target),
+                MaxSteps = r.GetValue(maxSteps),
             };
             MConstantResult? mc = obj.Micro is { Kind: not MicroScaleKind.General } ? MConstant.Compute(obj, MConstantOptions.Quick) : null;
             var result = ConsoleProgress.Run(stderr, "orbits", p => LyapunovEstimator.Run(m, settings, p));
@@ -65,6 +69,8 @@ public sealed class LyapunovCommand : ICliCommand
             double[]? spectrumTheory = mc?.PerCoordinate is { } pc && m.StateBlocks == 1
                 ? pc.Select(v => v + Math.Log(m.LearningRate / obj.Epsilon)).OrderByDescending(v => v).ToArray()
                 : null;
+            if (result.Converged == false)
+                stderr.WriteLine($"warning: the standard error {result.StdErr:G3} did not reach --target-stderr {result.TargetStdErr:G3} within --max-steps {settings.MaxSteps}");
             if (result.DivergedOrbits > 0)
                 stderr.WriteLine($"warning: {result.DivergedOrbits} of {result.Orbits} orbits diverged (first at step {result.FirstDivergenceStep}); they are left out");
             var report = new
@@ -92,6 +98,9 @@ public sealed class LyapunovCommand : ICliCommand
                 steps_per_orbit = result.StepsPerOrbit,
                 batches_per_orbit = result.BatchesPerOrbit,
                 burn_in = settings.BurnIn,
+                target_stderr = result.TargetStdErr,
+                converged = result.Converged,
+                running = result.Running.Select(p => new { steps = p.Steps, lambda = p.Lambda, stderr = p.StdErr }).ToArray(),
                 seed = settings.Seed,
                 seconds = result.Seconds,
             };
@@ -103,6 +112,10 @@ public sealed class LyapunovCommand : ICliCommand
             stdout.WriteLine($"{obj.Name}: f = {obj.Formula}   eps = {F(obj.Epsilon)}   eta = {F(m.LearningRate)}   map = {m.Name}   (eta/eps = {F(m.LearningRate / obj.Epsilon, "G4")})");
             stdout.WriteLine($"{result.Orbits - result.DivergedOrbits} orbits x {result.StepsPerOrbit:N0} steps ({settings.BurnIn:N0} burn-in), {result.Seconds:F2} s");
             stdout.WriteLine($"lambda (maximal)          = {F(result.Lambda, "F5")} +- {F(result.StdErr, "F5")}");
+            if (result.TargetStdErr is { } tol)
+                stdout.WriteLine(result.Converged == true
+                    ? $"converged: stderr <= {F(tol)} after {result.StepsPerOrbit:N0} steps per orbit"
+                    : $"NOT converged: stderr {F(result.StdErr)} > {F(tol)} at the cap of {settings.MaxSteps:N0} steps per orbit");
             if (result.StateDimension > 1)
                 stdout.WriteLine($"eq. 4: mean ln||J||_2     = {F(result.NormAverage, "F5")} +- {F(result.NormAverageStdErr, "F5")}  (Thm. 9's quantity; >= lambda)");
             if (theory is { } th)

@@ -9,7 +9,7 @@ public sealed record EnsembleSettings
     public int Particles { get; init; } = 100_000;
     public int Steps { get; init; } = 1000;
 
-    /// <summary>Steps at which positions are recorded (0 = the initial ensemble). Default: only the last step.</summary>
+    /// <summary>Steps at which positions are recorded (0 = the initial ensemble). Default: only the last step; empty: none.</summary>
     public IReadOnlyList<int>? SnapshotSteps { get; init; }
 
     public ulong Seed { get; init; } = 1;
@@ -101,6 +101,9 @@ public sealed class EnsembleResult
     public required double Seconds { get; init; }
     public required long ParticleSteps { get; init; }
 
+    /// <summary>Step at which each particle diverged (0 = it did not).</summary>
+    public required int[] DivergedAt { get; init; }
+
     /// <summary>The snapshot at the last recorded step.</summary>
     public EnsembleSnapshot Final => Snapshots[^1];
 
@@ -109,20 +112,38 @@ public sealed class EnsembleResult
 }
 
 /// <summary>
-/// Evolves N particles by a map for K steps. Particles are processed in fixed blocks, each with its own random stream
-/// (<see cref="Xoshiro256.ForStream"/>(seed, block)); blocks run on all cores and write only their own slots, so the
-/// result is bitwise the same for any thread count. Memory: the state (O(N)) plus one array per snapshot.
+/// The one ensemble engine: evolves N particles by a map for K steps and streams every block, at step 0 and after
+/// every step, to observers (<see cref="IEnsembleObserver"/>: snapshots, histograms, running moments, traces, region
+/// crossings for escapes). Particles are processed in fixed blocks, each with its own random stream
+/// (<see cref="Xoshiro256.ForStream"/>(seed, block)); blocks run on all cores, and observers write only their block's
+/// slot and reduce in block order, so every result is bitwise the same for any thread count. Nothing is allocated per
+/// step, and an observer is called once per block per step (never per particle). Memory: the state (O(N)) plus what
+/// the observers keep (one array per snapshot).
 /// </summary>
 public static class EnsembleRunner
 {
-    public static EnsembleResult Run(OptimizerMap map, EnsembleSettings settings, IProgress<double>? progress = null, CancellationToken cancel = default)
+    /// <summary>Snapshots at <see cref="EnsembleSettings.SnapshotSteps"/> (default: the last step).</summary>
+    public static EnsembleResult Run(OptimizerMap map, EnsembleSettings settings, IProgress<double>? progress = null, CancellationToken cancel = default) =>
+        Run(map, settings, [], progress, cancel);
+
+    /// <summary>
+    /// Snapshots at <see cref="EnsembleSettings.SnapshotSteps"/> (an empty list keeps none) and, in the same pass, every
+    /// observer in <paramref name="observers"/> (called in list order for each block and step).
+    /// </summary>
+    public static EnsembleResult Run(OptimizerMap map, EnsembleSettings settings, IReadOnlyList<IEnsembleObserver> observers,
+        IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         int d = map.Dimension, sb = map.StateBlocks, n = settings.Particles, k = settings.Steps, bs = settings.BlockSize;
         settings.Validate(d, sb);
-        var snapSteps = (settings.SnapshotSteps ?? [k]).Distinct().OrderBy(s => s).ToArray();
-        var snapshots = snapSteps.Select(_ => new double[(long)n * d]).ToArray();
+        var snapshotObserver = new SnapshotObserver(settings.SnapshotSteps ?? [k]);
+        IEnsembleObserver[] all = snapshotObserver.Steps.Count > 0 ? [snapshotObserver, .. observers] : [.. observers];
+        // With snapshots only, blocks are handed over at the snapshot steps alone (the hot loop stays as bare as the map).
+        bool everyStep = observers.Count > 0;
+        var snapSteps = snapshotObserver.Steps.ToArray();
         var divergedAt = new int[n];
         int blocks = (n + bs - 1) / bs;
+        var layout = new EnsembleLayout(n, d, sb, k, bs, blocks);
+        foreach (var o in all) o.Begin(layout);
         long done = 0, total = Math.Max(1L, (long)n * Math.Max(k, 1));
         int lastReported = -1;
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -143,9 +164,12 @@ public static class EnsembleRunner
                 settings.Initial.Sample(ref rng, state, count, d);
                 map.Initialize(state, count);
                 var div = divergedAt.AsSpan(start, count);
-                int knownFails = 0;
-                int snapIndex = 0;
-                Record(state, 0, count, start, d, n, snapSteps, snapshots, ref snapIndex);
+                int knownFails = 0, nextSnapshot = 0;
+                if (everyStep || (snapSteps.Length > 0 && snapSteps[0] == 0))
+                {
+                    Notify(all, new EnsembleBlockView(b, start, count, d, 0, state, div));
+                    if (snapSteps.Length > 0 && snapSteps[0] == 0) nextSnapshot++;
+                }
                 const int reportEvery = 64;
                 for (int step = 1; step <= k; step++)
                 {
@@ -156,23 +180,20 @@ public static class EnsembleRunner
                         DivergenceGuard.Mark(state, count, d, sb, settings.DivergenceBound, step, div);
                         knownFails = DivergenceGuard.CountFailing(state[..(d * count)], settings.DivergenceBound);
                     }
-                    Record(state, step, count, start, d, n, snapSteps, snapshots, ref snapIndex);
+                    bool snapshotStep = nextSnapshot < snapSteps.Length && snapSteps[nextSnapshot] == step;
+                    if (snapshotStep) nextSnapshot++;
+                    if (everyStep || snapshotStep) Notify(all, new EnsembleBlockView(b, start, count, d, step, state, div));
                     if (step % reportEvery == 0 || step == k) Report((long)count * (step % reportEvery == 0 ? reportEvery : step % reportEvery));
                 }
                 if (k == 0) Report(count);
                 return buffers;
             },
             _ => { });
+        foreach (var o in all) o.End();
 
-        static void Record(ReadOnlySpan<double> state, int step, int count, int start, int d, int n,
-            int[] snapSteps, double[][] snapshots, ref int snapIndex)
+        static void Notify(IEnsembleObserver[] observers, in EnsembleBlockView view)
         {
-            while (snapIndex < snapSteps.Length && snapSteps[snapIndex] == step)
-            {
-                for (int c = 0; c < d; c++)
-                    state.Slice(c * count, count).CopyTo(snapshots[snapIndex].AsSpan(c * n + start, count));
-                snapIndex++;
-            }
+            foreach (var o in observers) o.Observe(in view);
         }
 
         void Report(long units)
@@ -194,8 +215,9 @@ public static class EnsembleRunner
             }
         return new EnsembleResult
         {
-            Snapshots = snapSteps.Select((s, i) => new EnsembleSnapshot(s, d, snapshots[i])).ToArray(),
+            Snapshots = snapshotObserver.Snapshots(),
             Divergence = new DivergenceReport(divergedCount, divergedCount > 0 ? first : null, settings.DivergenceBound),
+            DivergedAt = divergedAt,
             Seconds = sw.Elapsed.TotalSeconds,
             ParticleSteps = (long)n * k,
         };

@@ -29,6 +29,31 @@ public sealed class RunningMoments
         foreach (var x in xs) Add(x);
     }
 
+    /// <summary>
+    /// Adds another accumulator's samples: the pairwise update of Chan, Golub &amp; LeVeque (1979) extended to the third
+    /// and fourth central moments (Pébay 2008), so that partial moments of blocks can be combined in a fixed order.
+    /// </summary>
+    public void Merge(RunningMoments other)
+    {
+        NonFinite += other.NonFinite;
+        if (other.Count == 0) return;
+        if (Count == 0)
+        {
+            (_m1, _m2, _m3, _m4, Count, Min, Max) = (other._m1, other._m2, other._m3, other._m4, other.Count, other.Min, other.Max);
+            return;
+        }
+        double na = Count, nb = other.Count, n = na + nb, delta = other._m1 - _m1, d2 = delta * delta;
+        double m2 = _m2 + other._m2 + d2 * na * nb / n;
+        double m3 = _m3 + other._m3 + d2 * delta * na * nb * (na - nb) / (n * n) + 3 * delta * (na * other._m2 - nb * _m2) / n;
+        double m4 = _m4 + other._m4 + d2 * d2 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
+            + 6 * d2 * (na * na * other._m2 + nb * nb * _m2) / (n * n) + 4 * delta * (na * other._m3 - nb * _m3) / n;
+        _m1 += delta * nb / n;
+        (_m2, _m3, _m4) = (m2, m3, m4);
+        Count += other.Count;
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+    }
+
     public double Mean => Count > 0 ? _m1 : double.NaN;
 
     /// <summary>Population variance (divides by n).</summary>

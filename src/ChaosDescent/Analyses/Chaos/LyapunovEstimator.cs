@@ -35,7 +35,20 @@ public sealed record LyapunovSettings
 
     /// <summary>An orbit with |x_k| above this (or non-finite) has diverged and is left out.</summary>
     public double DivergenceBound { get; init; } = 1e6;
+
+    /// <summary>
+    /// Convergence criterion (null = off: exactly <see cref="Steps"/> steps). When set, the run is extended in chunks
+    /// of <see cref="Steps"/> steps (each of <see cref="Batches"/> more batches of the same length) until the
+    /// batch-means standard error of λ falls to or below this value, or <see cref="MaxSteps"/> is reached.
+    /// </summary>
+    public double? TargetStdErr { get; init; }
+
+    /// <summary>With <see cref="TargetStdErr"/>: at most this many counted steps per orbit (rounded down to whole chunks).</summary>
+    public long MaxSteps { get; init; } = 10_000_000;
 }
+
+/// <summary>The running estimate after <paramref name="Steps"/> counted steps per orbit: λ and its batch-means standard error.</summary>
+public sealed record LyapunovRunningPoint(long Steps, double Lambda, double StdErr);
 
 /// <summary>A Lyapunov estimate over several orbits of one map.</summary>
 public sealed class LyapunovResult
@@ -80,6 +93,18 @@ public sealed class LyapunovResult
     public required int StateDimension { get; init; }
 
     public double Seconds { get; init; }
+
+    /// <summary>
+    /// The running estimate at every batch boundary: λ and its standard error over the first j batches of every
+    /// orbit that did not diverge (the last point is <see cref="Lambda"/>, <see cref="StdErr"/>).
+    /// </summary>
+    public IReadOnlyList<LyapunovRunningPoint> Running { get; init; } = [];
+
+    /// <summary>The tolerance the run stopped on (null when there was none).</summary>
+    public double? TargetStdErr { get; init; }
+
+    /// <summary>Whether <see cref="StdErr"/> reached <see cref="TargetStdErr"/> before the step cap (null without a target).</summary>
+    public bool? Converged { get; init; }
 
     public bool AllDiverged => DivergedOrbits == Orbits;
 }
@@ -126,25 +151,67 @@ public static class LyapunovEstimator
         int batches = settings.Batches;
         long batchLen = settings.Steps / batches;
         int blocks = (settings.Orbits + BlockSize - 1) / BlockSize;
-        var work = new BlockResult[maps.Count, blocks];
-        long done = 0, total = (long)maps.Count * blocks;
+        // Chunks of Steps steps: one without a target; with one, as many as the cap allows, stopping per map once
+        // its standard error is small enough. Every block keeps its own orbit state and random stream across chunks
+        // and the stopping decision is taken on the block-order reduction, so the result is the same for any thread count.
+        long chunkSteps = batchLen * batches;
+        int maxChunks = settings.TargetStdErr is null ? 1 : (int)Math.Clamp(settings.MaxSteps / chunkSteps, 1, int.MaxValue);
+        var runs = new IEnumerator<BlockResult>[maps.Count, blocks];
+        for (int mi = 0; mi < maps.Count; mi++)
+            for (int b = 0; b < blocks; b++)
+                runs[mi, b] = RunBlock(maps[mi], settings, b, Math.Min(BlockSize, settings.Orbits - b * BlockSize), batchLen).GetEnumerator();
+        var chunks = Enumerable.Range(0, maps.Count).Select(_ => new List<BlockResult[]>()).ToArray();
+        var results = new LyapunovResult?[maps.Count];
+        long done = 0, total = (long)maps.Count * blocks * maxChunks;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount };
-        Parallel.For(0, (int)total, options, item =>
+        for (int chunk = 0; chunk < maxChunks && results.Any(r => r is null); chunk++)
         {
-            int mi = item / blocks, b = item % blocks;
-            int count = Math.Min(BlockSize, settings.Orbits - b * BlockSize);
-            work[mi, b] = RunBlock(maps[mi], settings, b, count, batchLen);
-            long now = Interlocked.Increment(ref done);
-            progress?.Report((double)now / total);
-        });
-        var results = new LyapunovResult[maps.Count];
-        for (int mi = 0; mi < maps.Count; mi++)
-        {
-            var parts = Enumerable.Range(0, blocks).Select(b => work[mi, b]).ToArray();
-            results[mi] = Combine(parts, settings, batchLen, maps[mi].StateBlocks * maps[mi].Dimension, sw.Elapsed.TotalSeconds);
+            var active = Enumerable.Range(0, maps.Count).Where(mi => results[mi] is null).ToArray();
+            foreach (var mi in active) chunks[mi].Add(new BlockResult[blocks]);
+            Parallel.For(0, active.Length * blocks, options, item =>
+            {
+                int mi = active[item / blocks], b = item % blocks;
+                runs[mi, b].MoveNext();
+                chunks[mi][chunk][b] = runs[mi, b].Current;
+                long now = Interlocked.Increment(ref done);
+                progress?.Report((double)now / total);
+            });
+            foreach (var mi in active)
+            {
+                int stateDimension = maps[mi].StateBlocks * maps[mi].Dimension;
+                var r = Combine(chunks[mi], settings, batchLen, stateDimension, sw.Elapsed.TotalSeconds, withRunning: false);
+                bool converged = settings.TargetStdErr is { } target && r.StdErr <= target;
+                bool last = chunk == maxChunks - 1 || r.AllDiverged;
+                if (converged || last || settings.TargetStdErr is null)
+                {
+                    r = Combine(chunks[mi], settings, batchLen, stateDimension, sw.Elapsed.TotalSeconds, withRunning: true);
+                    results[mi] = settings.TargetStdErr is null ? r : new LyapunovResult
+                    {
+                        Lambda = r.Lambda,
+                        StdErr = r.StdErr,
+                        NormAverage = r.NormAverage,
+                        NormAverageStdErr = r.NormAverageStdErr,
+                        Spectrum = r.Spectrum,
+                        SpectrumStdErr = r.SpectrumStdErr,
+                        PerOrbit = r.PerOrbit,
+                        BatchMeansPerOrbit = r.BatchMeansPerOrbit,
+                        Orbits = r.Orbits,
+                        DivergedOrbits = r.DivergedOrbits,
+                        FirstDivergenceStep = r.FirstDivergenceStep,
+                        StepsPerOrbit = r.StepsPerOrbit,
+                        BatchesPerOrbit = r.BatchesPerOrbit,
+                        StateDimension = r.StateDimension,
+                        Seconds = r.Seconds,
+                        Running = r.Running,
+                        TargetStdErr = settings.TargetStdErr,
+                        Converged = converged,
+                    };
+                }
+            }
         }
-        return results;
+        progress?.Report(1);
+        return results.Select(r => r!).ToArray();
     }
 
     /// <summary>
@@ -172,6 +239,8 @@ public static class LyapunovEstimator
         if (s.Steps < 10L * s.Batches) throw new UserInputException($"steps must be at least {10L * s.Batches} ({s.Batches} batches of 10) (got {s.Steps})");
         if (s.BurnIn < 0) throw new UserInputException($"burn-in must be non-negative (got {s.BurnIn})");
         if (!(s.DivergenceBound > 0)) throw new UserInputException("divergence bound must be positive");
+        if (s.TargetStdErr is { } t && !(t > 0 && double.IsFinite(t))) throw new UserInputException($"the target standard error must be a positive number (got {t})");
+        if (s.TargetStdErr is not null && s.MaxSteps < s.Steps) throw new UserInputException($"max steps ({s.MaxSteps}) must be at least the steps of one chunk ({s.Steps})");
     }
 
     private sealed class BlockResult
@@ -183,7 +252,12 @@ public static class LyapunovEstimator
         public double[]? SpectrumBatch;           // [(orbit * n + k) * batches + b]
     }
 
-    private static BlockResult RunBlock(OptimizerMap map, LyapunovSettings s, int blockIndex, int count, long batchLen)
+    /// <summary>
+    /// One block of orbits, advanced chunk by chunk: the first chunk is the burn-in plus <c>batches</c> batches, every
+    /// further one <c>batches</c> more batches of the same length, continuing the same orbits, tangent vectors and
+    /// random stream. Each chunk yields its own batch sums; <see cref="BlockResult.DivergedAt"/> is shared.
+    /// </summary>
+    private static IEnumerable<BlockResult> RunBlock(OptimizerMap map, LyapunovSettings s, int blockIndex, int count, long batchLen)
     {
         int d = map.Dimension, n = map.StateBlocks * d, batches = s.Batches;
         var rng = Xoshiro256.ForStream(s.Seed, (ulong)blockIndex);
@@ -192,14 +266,7 @@ public static class LyapunovEstimator
         initial.Sample(ref rng, state, count, d);
         map.Initialize(state, count);
         var scratch = new double[map.ScratchLength(count)];
-        var res = new BlockResult
-        {
-            Count = count,
-            DivergedAt = new long[count],
-            Batch = new double[count * batches],
-            NormBatch = new double[count * batches],
-            SpectrumBatch = s.Spectrum ? new double[count * n * batches] : null,
-        };
+        var divergedAt = new long[count];
         // tangent vectors (maximal) and frames (spectrum), random so that no orbit starts orthogonal to the unstable direction
         var v = new double[count * n];
         for (int i = 0; i < count; i++) RandomUnit(ref rng, v.AsSpan(i * n, n));
@@ -220,72 +287,85 @@ public static class LyapunovEstimator
         var z = new double[n * n];
         var rdiag = new double[n];
         bool symmetric = map.StateBlocks == 1; // GD: J = I − η∇²f is symmetric
-        long totalSteps = s.BurnIn + batchLen * batches;
-        for (long step = 0; step < totalSteps; step++)
+        for (long chunkStart = s.BurnIn; ; chunkStart += batchLen * batches)
         {
-            long counted = step - s.BurnIn;
-            int batch = counted >= 0 ? (int)(counted / batchLen) : -1;
-            for (int i = 0; i < count; i++)
+            var res = new BlockResult
             {
-                if (res.DivergedAt[i] != 0) continue;
-                for (int c = 0; c < n; c++) x[c] = state[c * count + i];
-                map.Jacobian(x, jac);
-                if (n == 1)
+                Count = count,
+                DivergedAt = divergedAt,
+                Batch = new double[count * batches],
+                NormBatch = new double[count * batches],
+                SpectrumBatch = s.Spectrum ? new double[count * n * batches] : null,
+            };
+            long totalSteps = chunkStart + batchLen * batches;
+            for (long step = chunkStart == s.BurnIn ? 0 : chunkStart; step < totalSteps; step++)
+            {
+                long counted = step - chunkStart;
+                int batch = counted >= 0 ? (int)(counted / batchLen) : -1;
+                for (int i = 0; i < count; i++)
                 {
-                    double l = LogSingularQuadrature.LogAbs(jac[0]);
+                    if (res.DivergedAt[i] != 0) continue;
+                    for (int c = 0; c < n; c++) x[c] = state[c * count + i];
+                    map.Jacobian(x, jac);
+                    if (n == 1)
+                    {
+                        double l = LogSingularQuadrature.LogAbs(jac[0]);
+                        if (batch >= 0)
+                        {
+                            res.Batch[i * batches + batch] += l;
+                            res.NormBatch[i * batches + batch] += l;
+                            if (res.SpectrumBatch is { } sb1) sb1[i * batches + batch] += l;
+                        }
+                        continue;
+                    }
+                    var vi = v.AsSpan(i * n, n);
+                    SmallMatrix.Apply(jac, vi, w, n);
+                    double nrm = SmallMatrix.Norm(w);
+                    if (nrm > 0 && double.IsFinite(nrm))
+                        for (int c = 0; c < n; c++) vi[c] = w[c] / nrm;
+                    else RandomUnit(ref rng, vi); // J v = 0 exactly (superstable hit): the contribution is −∞, floored below
                     if (batch >= 0)
                     {
-                        res.Batch[i * batches + batch] += l;
-                        res.NormBatch[i * batches + batch] += l;
-                        if (res.SpectrumBatch is { } sb1) sb1[i * batches + batch] += l;
+                        res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(nrm);
+                        double jn = symmetric ? SmallMatrix.SymmetricSpectralNorm(jac, n) : SmallMatrix.SpectralNorm(jac, n);
+                        res.NormBatch[i * batches + batch] += LogSingularQuadrature.LogAbs(jn);
                     }
-                    continue;
+                    if (q is not null)
+                    {
+                        var qi = q.AsSpan(i * n * n, n * n);
+                        SmallMatrix.Multiply(jac, qi, z, n);
+                        SmallMatrix.QrInPlace(z, n, rdiag);
+                        z.AsSpan(0, n * n).CopyTo(qi);
+                        if (batch >= 0)
+                            for (int k = 0; k < n; k++) res.SpectrumBatch![(i * n + k) * batches + batch] += LogSingularQuadrature.LogAbs(rdiag[k]);
+                    }
                 }
-                var vi = v.AsSpan(i * n, n);
-                SmallMatrix.Apply(jac, vi, w, n);
-                double nrm = SmallMatrix.Norm(w);
-                if (nrm > 0 && double.IsFinite(nrm))
-                    for (int c = 0; c < n; c++) vi[c] = w[c] / nrm;
-                else RandomUnit(ref rng, vi); // J v = 0 exactly (superstable hit): the contribution is −∞, floored below
-                if (batch >= 0)
+                map.Step(state, count, ref rng, scratch);
+                for (int i = 0; i < count; i++)
                 {
-                    res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(nrm);
-                    double jn = symmetric ? SmallMatrix.SymmetricSpectralNorm(jac, n) : SmallMatrix.SpectralNorm(jac, n);
-                    res.NormBatch[i * batches + batch] += LogSingularQuadrature.LogAbs(jn);
-                }
-                if (q is not null)
-                {
-                    var qi = q.AsSpan(i * n * n, n * n);
-                    SmallMatrix.Multiply(jac, qi, z, n);
-                    SmallMatrix.QrInPlace(z, n, rdiag);
-                    z.AsSpan(0, n * n).CopyTo(qi);
-                    if (batch >= 0)
-                        for (int k = 0; k < n; k++) res.SpectrumBatch![(i * n + k) * batches + batch] += LogSingularQuadrature.LogAbs(rdiag[k]);
+                    if (res.DivergedAt[i] != 0) continue;
+                    bool ok = true;
+                    for (int c = 0; c < n; c++)
+                    {
+                        double val = state[c * count + i];
+                        ok &= double.IsFinite(val) && (c >= d || Math.Abs(val) <= s.DivergenceBound);
+                    }
+                    if (!ok)
+                    {
+                        res.DivergedAt[i] = step + 1;
+                        for (int c = 0; c < n; c++) state[c * count + i] = 0; // park it: a NaN lane must not reach any statistic
+                    }
                 }
             }
-            map.Step(state, count, ref rng, scratch);
-            for (int i = 0; i < count; i++)
-            {
-                if (res.DivergedAt[i] != 0) continue;
-                bool ok = true;
-                for (int c = 0; c < n; c++)
-                {
-                    double val = state[c * count + i];
-                    ok &= double.IsFinite(val) && (c >= d || Math.Abs(val) <= s.DivergenceBound);
-                }
-                if (!ok)
-                {
-                    res.DivergedAt[i] = step + 1;
-                    for (int c = 0; c < n; c++) state[c * count + i] = 0; // park it: a NaN lane must not reach any statistic
-                }
-            }
+            yield return res;
         }
-        return res;
     }
 
-    private static LyapunovResult Combine(BlockResult[] parts, LyapunovSettings s, long batchLen, int n, double seconds)
+    /// <summary>Pools the chunks of every block (in block order, each orbit's batches in time order).</summary>
+    private static LyapunovResult Combine(IReadOnlyList<BlockResult[]> chunks, LyapunovSettings s, long batchLen, int n, double seconds, bool withRunning)
     {
-        int batches = s.Batches;
+        int batches = s.Batches * chunks.Count;
+        var parts = Enumerable.Range(0, chunks[0].Length).Select(b => Concatenate(chunks.Select(c => c[b]).ToArray(), s.Batches, n)).ToArray();
         var batchMeans = new List<double>();
         var normMeans = new List<double>();
         var specMeans = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
@@ -317,6 +397,13 @@ public static class LyapunovEstimator
                 perOrbitBatches.Add(own);
             }
         var (lam, se) = BatchMeans.MeanAndStandardError(batchMeans);
+        var running = new LyapunovRunningPoint[withRunning ? batches : 0];
+        for (int j = 1; j <= running.Length; j++)
+        {
+            var prefix = perOrbitBatches.SelectMany(row => row.Take(j)).ToArray();
+            var (lj, sj) = BatchMeans.MeanAndStandardError(prefix);
+            running[j - 1] = new LyapunovRunningPoint(j * batchLen, lj, sj);
+        }
         var (nl, nse) = BatchMeans.MeanAndStandardError(normMeans);
         double[]? spec = null, specSe = null;
         if (s.Spectrum)
@@ -343,7 +430,33 @@ public static class LyapunovEstimator
             BatchesPerOrbit = batches,
             StateDimension = n,
             Seconds = seconds,
+            Running = running,
         };
+    }
+
+    /// <summary>One block's chunks as one result with all batches of each orbit in time order.</summary>
+    private static BlockResult Concatenate(BlockResult[] chunks, int batchesPerChunk, int n)
+    {
+        if (chunks.Length == 1) return chunks[0];
+        int count = chunks[0].Count, c = chunks.Length, batches = batchesPerChunk * c;
+        var res = new BlockResult
+        {
+            Count = count,
+            DivergedAt = chunks[^1].DivergedAt,
+            Batch = new double[count * batches],
+            NormBatch = new double[count * batches],
+            SpectrumBatch = chunks[0].SpectrumBatch is null ? null : new double[count * n * batches],
+        };
+        for (int k = 0; k < c; k++)
+            for (int i = 0; i < count; i++)
+            {
+                Array.Copy(chunks[k].Batch, i * batchesPerChunk, res.Batch, i * batches + k * batchesPerChunk, batchesPerChunk);
+                Array.Copy(chunks[k].NormBatch, i * batchesPerChunk, res.NormBatch, i * batches + k * batchesPerChunk, batchesPerChunk);
+                if (res.SpectrumBatch is { } sb)
+                    for (int e = 0; e < n; e++)
+                        Array.Copy(chunks[k].SpectrumBatch!, (i * n + e) * batchesPerChunk, sb, (i * n + e) * batches + k * batchesPerChunk, batchesPerChunk);
+            }
+        return res;
     }
 
     /// <summary>Uniform on the middle half of f0's typical range in every coordinate.</summary>

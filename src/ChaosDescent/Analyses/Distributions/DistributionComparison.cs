@@ -64,6 +64,9 @@ public sealed class DistributionComparison
     /// <summary>Orbit only: the leading positions (for a trace plot).</summary>
     public double[][]? Trace { get; init; }
 
+    /// <summary>Ensemble only: whether the law still changed between step K/2 and step K (null for an orbit or K &lt; 2).</summary>
+    public EnsembleStationarity? Stationarity { get; init; }
+
     /// <summary>The headline distances: 1-D the coordinate's; 2-D: TV over the 2-D bins, KS and W1 the worst marginal.</summary>
     public (double? Tv, double? Ks, double? W1) Headline =>
         Marginals.All(m => m.Distances is not null)
@@ -154,6 +157,7 @@ public sealed class DistributionComparison
         else
         {
             if (request.Steps > int.MaxValue) throw new UserInputException("--steps is too large for an ensemble");
+            int half = (int)(request.Steps / 2);
             var r = EnsembleRunner.Run(map, new EnsembleSettings
             {
                 Particles = request.Particles,
@@ -161,8 +165,10 @@ public sealed class DistributionComparison
                 Seed = request.Seed,
                 Threads = request.Threads,
                 Initial = request.Initial,
+                SnapshotSteps = half >= 1 ? [half, (int)request.Steps] : [(int)request.Steps],
             }, progress);
             var snap = r.Final;
+            var stationarity = half >= 1 ? EnsembleStationarity.Between(r.At(half), snap) : null;
             if (r.Divergence.Count == request.Particles)
                 throw new UserInputException($"all {request.Particles} particles diverged (first at step {r.Divergence.FirstStep}): η = {map.LearningRate} is too large for this objective");
             var marginals = Enumerable.Range(0, d).Select(k =>
@@ -193,7 +199,38 @@ public sealed class DistributionComparison
                 DivergedFirstStep = r.Divergence.FirstStep,
                 SampleSize = request.Particles - r.Divergence.Count,
                 Seconds = r.Seconds,
+                Stationarity = stationarity,
             };
         }
+    }
+}
+
+/// <summary>
+/// Has the ensemble reached its long-run law by step K? The laws at K/2 and K are compared coordinate by coordinate
+/// with the two-sample Kolmogorov–Smirnov statistic against its critical value at α = 10⁻³. A stationary ensemble gives
+/// the same law at both steps; the two snapshots hold the same particles, and that positive correlation only makes D
+/// smaller, so the check errs towards "stationary" (false alarms at most at rate α per coordinate). A D above the
+/// critical value means the output at step K is still a transient: raise the number of steps.
+/// </summary>
+/// <param name="FromStep">K/2.</param>
+/// <param name="ToStep">K.</param>
+/// <param name="KsPerCoordinate">sup |F_(K/2) − F_K| per coordinate.</param>
+/// <param name="Critical">The two-sample critical value at α = 10⁻³.</param>
+/// <param name="Stationary">Every coordinate's D is below the critical value.</param>
+/// <param name="Warning">What to do when it is not (null when stationary).</param>
+public sealed record EnsembleStationarity(int FromStep, int ToStep, double[] KsPerCoordinate, double Critical, bool Stationary, string? Warning)
+{
+    /// <summary>False-alarm rate of the check per coordinate (at most, for a stationary ensemble).</summary>
+    public const double Alpha = 1e-3;
+
+    public static EnsembleStationarity Between(EnsembleSnapshot early, EnsembleSnapshot late)
+    {
+        var d = Enumerable.Range(0, late.Dimension).Select(k => Distances.KolmogorovSmirnov(early.Coordinate(k), late.Coordinate(k))).ToArray();
+        long n = early.Coordinate(0).Length, m = late.Coordinate(0).Length;
+        double crit = n > 0 && m > 0 ? Distances.KolmogorovSmirnovCritical(n, m, Alpha) : double.NaN;
+        bool ok = d.All(v => v <= crit);
+        string? warning = ok ? null : FormattableString.Invariant(
+            $"the ensemble's law still changes between step {early.Step} and step {late.Step} (two-sample KS D = {d.Max():G3} > {crit:G3} at alpha = {Alpha:G1}): the law at step {late.Step} is a transient, not the long-run law; raise --steps");
+        return new EnsembleStationarity(early.Step, late.Step, d, crit, ok, warning);
     }
 }

@@ -16,8 +16,12 @@ public sealed record EscapeRequest
     public int Particles { get; init; } = 10_000;
     public int Steps { get; init; } = 20_000;
 
-    /// <summary>Occupation and rates count steps after this; first exits count from step 1.</summary>
-    public int BurnIn { get; init; }
+    /// <summary>
+    /// Occupation and rates count steps after this; first exits count from step 1. Null (the default): chosen from
+    /// the run itself as 5 relaxation times of the measured jump process between the wells
+    /// (<see cref="RelaxationBurnIn"/>), so that occupations estimate the stationary law, not the transient.
+    /// </summary>
+    public int? BurnIn { get; init; }
 
     public ulong Seed { get; init; } = 1;
     public int Threads { get; init; }
@@ -59,12 +63,13 @@ public sealed record EscapeRequest
 /// </param>
 /// <param name="TrappedRemark12">Remark 12: the well's minimum lies in a component of S with no maximum of f0.</param>
 /// <param name="Certificate">Exact reachable interval of the stochastic map from the minimum at this η (null without noise range).</param>
+/// <param name="OccupationStdErr">Standard error of <paramref name="Occupation"/> from the spread over independent blocks of particles.</param>
 public sealed record WellEscape(
     PotentialWell Well, double CoreLo, double CoreHi,
     double Occupation, double? OccupationGibbs, double OccupationFromRates,
     double MeanExitTime, double MeanExitLo, double MeanExitHi, string MeanExitMethod,
     ExitTimeStatistics? FirstExits, long Exits, long Exposure, double EscapeRatePerStep,
-    double? KramersRatePerStep, bool? TrappedRemark12, TrapCertificate? Certificate)
+    double? KramersRatePerStep, bool? TrappedRemark12, TrapCertificate? Certificate, double OccupationStdErr = double.NaN)
 {
     public double? KramersMeanExitTime => KramersRatePerStep is { } k && k > 0 ? 1 / k : null;
 }
@@ -89,6 +94,9 @@ public sealed class EscapeAnalysis
 
     /// <summary>Why there is no Gibbs/Kramers prediction (null when there is one).</summary>
     public string? GibbsNote { get; init; }
+
+    /// <summary>The burn-in used, the rule that chose it, the relaxation time and the warnings (run too short, …).</summary>
+    public required BurnInChoice BurnIn { get; init; }
 
     public static EscapeAnalysis Run(EscapeRequest request, IProgress<double>? progress = null)
     {
@@ -131,7 +139,7 @@ public sealed class EscapeAnalysis
         {
             Particles = request.Particles,
             Steps = request.Steps,
-            BurnIn = request.BurnIn,
+            BurnIn = request.BurnIn ?? 0,
             Seed = request.Seed,
             Threads = request.Threads,
             Initial = initial,
@@ -141,7 +149,10 @@ public sealed class EscapeAnalysis
         if (result.Diverged == request.Particles)
             throw new UserInputException($"all {request.Particles} particles diverged (first at step {result.DivergedFirstStep}): η = {map.LearningRate} is too large for this objective");
 
+        var burnIn = request.BurnIn is null ? RelaxationBurnIn.Choose(result) : RelaxationBurnIn.Explicit(result);
+        if (request.BurnIn is null) result = result.WithBurnIn(burnIn.BurnIn);
         var occ = result.OccupationFractions();
+        var occSe = result.OccupationStandardErrors();
         var fromRates = result.OccupationFromRates();
         double eta = map.LearningRate;
         var per = wells.Wells.Select((w, i) =>
@@ -163,7 +174,7 @@ public sealed class EscapeAnalysis
             return new WellEscape(w, cores[i].Lo, cores[i].Hi, occ[i],
                 gibbs?.Marginal(0).Mass(w.Lo, w.Hi), fromRates[i], mean, lo, hi, method, first,
                 result.ExitsFrom(i), result.Exposure[i], result.EscapeRate(i), kramers,
-                trap?.Trapped, conn?.Certify(w, eta));
+                trap?.Trapped, conn?.Certify(w, eta), occSe[i]);
         }).ToArray();
 
         return new EscapeAnalysis
@@ -178,6 +189,7 @@ public sealed class EscapeAnalysis
             Gibbs = gibbs,
             Connectivity = conn,
             GibbsNote = note,
+            BurnIn = burnIn,
         };
     }
 

@@ -53,7 +53,9 @@ public sealed record EscapeSettings
     public int Particles { get; init; } = 10_000;
     public int Steps { get; init; } = 10_000;
 
-    /// <summary>Occupation, exposure and transitions are counted for steps &gt; BurnIn; first exits from step 1.</summary>
+    /// <summary>Occupation, exposure and transitions are counted for steps &gt; BurnIn; first exits from step 1.
+    /// The counts are also kept per window of steps, so a later burn-in can be chosen from the run itself
+    /// (<see cref="EscapeResult.WithBurnIn"/>).</summary>
     public int BurnIn { get; init; }
 
     public ulong Seed { get; init; } = 1;
@@ -71,17 +73,207 @@ public sealed record EscapeSettings
 
     public int TraceSteps { get; init; }
 
+    /// <summary>Windows of steps over which the counts are kept apart (the burn-in is always a window boundary).</summary>
+    public int Windows { get; init; } = 200;
+
     public void Validate()
     {
         if (Particles < 1) throw new UserInputException($"--particles must be at least 1 (got {Particles})");
         if (Steps < 1) throw new UserInputException($"--steps must be at least 1 (got {Steps})");
         if (BurnIn < 0 || BurnIn >= Steps) throw new UserInputException($"--burn-in must lie in [0, steps) (got {BurnIn})");
         if (BlockSize < 8) throw new UserInputException("block size must be at least 8");
+        if (Windows < 1) throw new UserInputException("at least one window of steps is needed");
         if (TraceParticles < 0 || TraceSteps < 0 || TraceSteps > Steps) throw new UserInputException("trace sizes must lie in [0, steps]");
         if (TraceParticles > Math.Min(Particles, BlockSize)) throw new UserInputException("traced particles must fit in the first block");
     }
+
+    /// <summary>Window ends: about <see cref="Windows"/> equal windows of (0, Steps], with <see cref="BurnIn"/> added as a boundary.</summary>
+    public int[] WindowEnds()
+    {
+        int w = Math.Min(Windows, Steps);
+        var ends = Enumerable.Range(1, w).Select(i => (int)((long)i * Steps / w)).ToList();
+        if (BurnIn > 0) ends.Add(BurnIn);
+        return ends.Distinct().Order().ToArray();
+    }
 }
 
+/// <summary>
+/// The escape observer on the ensemble engine: tracks, per particle, which region (well) it is in and which it is
+/// committed to (core sets, see <see cref="RegionPartition"/>), its first exit from its starting region and its
+/// censoring step (the run's length, or the step at which it diverged); and counts, per block and per window of
+/// steps, the particle-steps in each region (occupation), in each committed state (exposure) and the committed-state
+/// changes (transitions). Per-block counters are summed in block order; nothing is allocated per step.
+/// </summary>
+public sealed class RegionCrossingObserver : IEnsembleObserver
+{
+    private readonly double[] _boundaries, _coreLo, _coreHi;
+    private readonly int _regions;
+    private int[] _committed = [], _initial = [], _firstExit = [], _censor = [], _cursor = [];
+    private long[][] _occ = [], _exp = [], _trans = [];
+    private int _steps;
+
+    /// <param name="regions">The partition into regions with cores.</param>
+    /// <param name="windowEnds">Ascending steps that end the windows of the counts; the last must be the run's length.</param>
+    public RegionCrossingObserver(RegionPartition regions, int[] windowEnds)
+    {
+        Regions = regions;
+        _boundaries = regions.Boundaries;
+        _coreLo = regions.Cores.Select(c => c.Lo).ToArray();
+        _coreHi = regions.Cores.Select(c => c.Hi).ToArray();
+        _regions = regions.Count;
+        WindowEnds = windowEnds;
+    }
+
+    public RegionPartition Regions { get; }
+
+    /// <summary>Window w counts steps in (WindowEnds[w−1], WindowEnds[w]] (the first from step 1).</summary>
+    public int[] WindowEnds { get; }
+
+    public int Blocks => _occ.Length;
+
+    /// <summary>Committed state of each particle at step 0 (the region of its initial position).</summary>
+    public int[] InitialRegion => _initial;
+
+    /// <summary>Step at which each particle first entered another region's core; 0 when it did not (censored).</summary>
+    public int[] FirstExitStep => _firstExit;
+
+    /// <summary>Censoring step of each particle without an exit: the run's length, or the step at which it diverged.</summary>
+    public int[] CensorStep => _censor;
+
+    public void Begin(EnsembleLayout layout)
+    {
+        if (layout.Dimension != 1) throw new UserInputException($"escape statistics are 1-D (this objective has d = {layout.Dimension})");
+        if (WindowEnds.Length == 0 || WindowEnds[^1] != layout.Steps) throw new ArgumentException("the last window must end at the last step");
+        int n = layout.Particles, w = WindowEnds.Length, nr = _regions;
+        _steps = layout.Steps;
+        _committed = new int[n];
+        _initial = new int[n];
+        _firstExit = new int[n];
+        _censor = new int[n];
+        _cursor = new int[layout.Blocks];
+        _occ = Enumerable.Range(0, layout.Blocks).Select(_ => new long[w * nr]).ToArray();
+        _exp = Enumerable.Range(0, layout.Blocks).Select(_ => new long[w * nr]).ToArray();
+        _trans = Enumerable.Range(0, layout.Blocks).Select(_ => new long[w * nr * nr]).ToArray();
+    }
+
+    public void Observe(in EnsembleBlockView block)
+    {
+        int start = block.Start, count = block.Count, nr = _regions;
+        var x = block.Coordinate(0);
+        var committed = _committed.AsSpan(start, count);
+        var first = _firstExit.AsSpan(start, count);
+        if (block.Step == 0)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                committed[i] = RegionOf(_boundaries, x[i]);
+                _initial[start + i] = committed[i];
+            }
+            return;
+        }
+        ref int cursor = ref _cursor[block.Block];
+        while (block.Step > WindowEnds[cursor]) cursor++;
+        var occ = _occ[block.Block].AsSpan(cursor * nr, nr);
+        var exp = _exp[block.Block].AsSpan(cursor * nr, nr);
+        var trans = _trans[block.Block].AsSpan(cursor * nr * nr, nr * nr);
+        var div = block.DivergedAt;
+        for (int i = 0; i < count; i++)
+        {
+            if (div[i] != 0) continue;
+            double xi = x[i];
+            int r = RegionOf(_boundaries, xi);
+            int s = committed[i];
+            occ[r]++;
+            exp[s]++;
+            if (r != s && xi >= _coreLo[r] && xi <= _coreHi[r])
+            {
+                trans[s * nr + r]++;
+                committed[i] = r;
+                if (first[i] == 0) first[i] = block.Step;
+            }
+        }
+        if (block.Step == _steps)
+            for (int i = 0; i < count; i++)
+                _censor[start + i] = div[i] != 0 && first[i] == 0 ? div[i] : _steps;
+    }
+
+    public void End() { }
+
+    /// <summary>Index of the first window that starts after <paramref name="burnIn"/> (which must be 0 or a window end).</summary>
+    public int FirstWindowAfter(int burnIn)
+    {
+        if (burnIn == 0) return 0;
+        int w = Array.IndexOf(WindowEnds, burnIn);
+        if (w < 0) throw new ArgumentException($"burn-in {burnIn} is not a window boundary");
+        return w + 1;
+    }
+
+    /// <summary>Occupation, exposure and transitions over the steps after <paramref name="burnIn"/>, summed over blocks in block order.</summary>
+    public (long[] Occupation, long[] Exposure, long[,] Transitions) Totals(int burnIn)
+    {
+        int nr = _regions, w0 = FirstWindowAfter(burnIn);
+        var occupation = new long[nr];
+        var exposure = new long[nr];
+        var transitions = new long[nr, nr];
+        for (int b = 0; b < Blocks; b++)
+            for (int w = w0; w < WindowEnds.Length; w++)
+                for (int r = 0; r < nr; r++)
+                {
+                    occupation[r] += _occ[b][w * nr + r];
+                    exposure[r] += _exp[b][w * nr + r];
+                    for (int s = 0; s < nr; s++) transitions[r, s] += _trans[b][(w * nr + r) * nr + s];
+                }
+        return (occupation, exposure, transitions);
+    }
+
+    /// <summary>
+    /// Standard error of each region's occupation fraction after <paramref name="burnIn"/>. Blocks are independent
+    /// replicas of the ensemble (own particles, own random stream), so the ratio estimator's spread over blocks gives
+    /// the error without modelling the correlation along each orbit: SE² = B/(B−1)·Σ_b w_b²(f_b − f)², w_b the
+    /// block's share of particle-steps. NaN with fewer than two blocks.
+    /// </summary>
+    public double[] OccupationStandardErrors(int burnIn)
+    {
+        int nr = _regions, w0 = FirstWindowAfter(burnIn), blocks = Blocks;
+        var se = new double[nr];
+        if (blocks < 2)
+        {
+            Array.Fill(se, double.NaN);
+            return se;
+        }
+        var counts = new double[blocks, nr];
+        var totals = new double[blocks];
+        double all = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int w = w0; w < WindowEnds.Length; w++)
+                for (int r = 0; r < nr; r++) counts[b, r] += _occ[b][w * nr + r];
+            for (int r = 0; r < nr; r++) totals[b] += counts[b, r];
+            all += totals[b];
+        }
+        for (int r = 0; r < nr; r++)
+        {
+            double f = 0;
+            for (int b = 0; b < blocks; b++) f += counts[b, r];
+            f /= all;
+            double ss = 0;
+            for (int b = 0; b < blocks; b++)
+            {
+                double wb = totals[b] / all, fb = totals[b] > 0 ? counts[b, r] / totals[b] : f;
+                ss += wb * wb * (fb - f) * (fb - f);
+            }
+            se[r] = all > 0 ? Math.Sqrt(ss * blocks / (blocks - 1)) : double.NaN;
+        }
+        return se;
+    }
+
+    internal static int RegionOf(double[] boundaries, double x)
+    {
+        int r = 0;
+        while (r < boundaries.Length && x >= boundaries[r]) r++;
+        return r;
+    }
+}
 /// <summary>What an escape run measured, per particle and per region.</summary>
 public sealed class EscapeResult
 {
@@ -117,7 +309,43 @@ public sealed class EscapeResult
 
     public required double Seconds { get; init; }
 
+    /// <summary>Steps before the occupation, exposure and transition counts (a window boundary of <see cref="Crossings"/>).</summary>
+    public required int BurnIn { get; init; }
+
+    /// <summary>The raw per-block, per-window counts (to choose another burn-in after the run).</summary>
+    public required RegionCrossingObserver Crossings { get; init; }
+
     public int RegionCount => Regions.Count;
+
+    /// <summary>Steps at which a burn-in can end: 0 and every window end before the last step.</summary>
+    public IReadOnlyList<int> BurnInCandidates => [0, .. Crossings.WindowEnds[..^1]];
+
+    /// <summary>The same run with the counts taken after another burn-in (a value of <see cref="BurnInCandidates"/>).</summary>
+    public EscapeResult WithBurnIn(int burnIn)
+    {
+        var (occ, exp, trans) = Crossings.Totals(burnIn);
+        return new EscapeResult
+        {
+            Regions = Regions,
+            Settings = Settings with { BurnIn = burnIn },
+            InitialRegion = InitialRegion,
+            FirstExitStep = FirstExitStep,
+            CensorStep = CensorStep,
+            Occupation = occ,
+            Exposure = exp,
+            Transitions = trans,
+            FinalPositions = FinalPositions,
+            Diverged = Diverged,
+            DivergedFirstStep = DivergedFirstStep,
+            Trace = Trace,
+            Seconds = Seconds,
+            BurnIn = burnIn,
+            Crossings = Crossings,
+        };
+    }
+
+    /// <summary>Standard errors of <see cref="OccupationFractions"/> from the spread over blocks (independent replicas).</summary>
+    public double[] OccupationStandardErrors() => Crossings.OccupationStandardErrors(BurnIn);
 
     /// <summary>Fractions of particle-steps after burn-in in each region.</summary>
     public double[] OccupationFractions()
@@ -202,10 +430,10 @@ public sealed class EscapeResult
 }
 
 /// <summary>
-/// Runs an ensemble of a 1-D map and tracks, per particle, which region (well) it is in and which it is committed
-/// to. Its own block kernel (the core runners only keep snapshots): fixed blocks of particles, each with its own
-/// random stream <see cref="Xoshiro256.ForStream"/>(seed, block) and its own counters, run with Parallel.For and
-/// reduced in block order, so results are the same for any thread count; nothing is allocated per step.
+/// Runs an ensemble of a 1-D map on the ensemble engine (<see cref="EnsembleRunner"/>) with a
+/// <see cref="RegionCrossingObserver"/> (occupations, commitments, first exits with censoring, transitions) and a
+/// trace of the first particles: the engine's fixed blocks, each with its own random stream
+/// <see cref="Xoshiro256.ForStream"/>(seed, block), make the results the same for any thread count.
 /// </summary>
 public static class EscapeRunner
 {
@@ -214,146 +442,38 @@ public static class EscapeRunner
     {
         if (map.Dimension != 1) throw new UserInputException($"escape statistics are 1-D (this objective has d = {map.Dimension})");
         settings.Validate();
-        int n = settings.Particles, k = settings.Steps, bs = settings.BlockSize, sb = map.StateBlocks, nr = regions.Count;
-        int blocks = (n + bs - 1) / bs;
-        var initialRegion = new int[n];
-        var firstExit = new int[n];
-        var censor = new int[n];
-        var final = new double[n];
-        var blockOcc = new long[blocks][];
-        var blockExp = new long[blocks][];
-        var blockTrans = new long[blocks][];
-        var divergedAt = new int[n];
-        var trace = Enumerable.Range(0, settings.TraceParticles).Select(_ => new double[settings.TraceSteps + 1]).ToArray();
-        var boundaries = regions.Boundaries;
-        var coreLo = regions.Cores.Select(c => c.Lo).ToArray();
-        var coreHi = regions.Cores.Select(c => c.Hi).ToArray();
-        long done = 0, total = Math.Max(1L, (long)n * k);
-        int lastReported = -1;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var options = new ParallelOptions
+        var crossings = new RegionCrossingObserver(regions, settings.WindowEnds());
+        var trace = new TraceObserver(settings.TraceParticles, settings.TraceSteps);
+        var ensemble = EnsembleRunner.Run(map, new EnsembleSettings
         {
-            MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
-            CancellationToken = cancel,
-        };
-
-        Parallel.For(0, blocks, options,
-            () => (State: new double[sb * bs], Scratch: new double[map.ScratchLength(bs)], Committed: new int[bs]),
-            (b, _, buf) =>
-            {
-                int start = b * bs, count = Math.Min(bs, n - start);
-                var state = buf.State.AsSpan(0, sb * count);
-                var scratch = buf.Scratch.AsSpan(0, map.ScratchLength(count));
-                var committed = buf.Committed.AsSpan(0, count);
-                var occ = new long[nr];
-                var exp = new long[nr];
-                var trans = new long[nr * nr];
-                var rng = Xoshiro256.ForStream(settings.Seed, (ulong)b);
-                settings.Initial.Sample(ref rng, state, count, 1);
-                map.Initialize(state, count);
-                var first = firstExit.AsSpan(start, count);
-                var cens = censor.AsSpan(start, count);
-                var div = divergedAt.AsSpan(start, count);
-                for (int i = 0; i < count; i++)
-                {
-                    committed[i] = RegionOf(boundaries, state[i]);
-                    initialRegion[start + i] = committed[i];
-                    cens[i] = k;
-                }
-                if (b == 0) RecordTrace(state, 0);
-                const int reportEvery = 64;
-                for (int step = 1; step <= k; step++)
-                {
-                    map.Step(state, count, ref rng, scratch);
-                    bool counting = step > settings.BurnIn;
-                    for (int i = 0; i < count; i++)
-                    {
-                        double x = state[i];
-                        if (div[i] != 0) continue;
-                        if (!(Math.Abs(x) <= settings.DivergenceBound))
-                        {
-                            div[i] = step;
-                            if (first[i] == 0) cens[i] = step;
-                            for (int c = 0; c < sb; c++) state[c * count + i] = double.NaN;
-                            continue;
-                        }
-                        int r = RegionOf(boundaries, x);
-                        int s = committed[i];
-                        if (counting)
-                        {
-                            occ[r]++;
-                            exp[s]++;
-                        }
-                        if (r != s && x >= coreLo[r] && x <= coreHi[r])
-                        {
-                            if (counting) trans[s * nr + r]++;
-                            committed[i] = r;
-                            if (first[i] == 0) first[i] = step;
-                        }
-                    }
-                    if (b == 0) RecordTrace(state, step);
-                    if (step % reportEvery == 0 || step == k) Report((long)count * (step % reportEvery == 0 ? reportEvery : step % reportEvery));
-                }
-                state[..count].CopyTo(final.AsSpan(start, count));
-                blockOcc[b] = occ;
-                blockExp[b] = exp;
-                blockTrans[b] = trans;
-                return buf;
-
-                void RecordTrace(ReadOnlySpan<double> st, int step)
-                {
-                    if (step > settings.TraceSteps) return;
-                    for (int p = 0; p < trace.Length; p++) trace[p][step] = st[p];
-                }
-            },
-            _ => { });
-
-        var occupation = new long[nr];
-        var exposure = new long[nr];
-        var transitions = new long[nr, nr];
-        for (int b = 0; b < blocks; b++)
-        {
-            for (int r = 0; r < nr; r++)
-            {
-                occupation[r] += blockOcc[b][r];
-                exposure[r] += blockExp[b][r];
-                for (int s = 0; s < nr; s++) transitions[r, s] += blockTrans[b][r * nr + s];
-            }
-        }
-        int diverged = divergedAt.Count(s => s != 0);
+            Particles = settings.Particles,
+            Steps = settings.Steps,
+            SnapshotSteps = [settings.Steps],
+            Seed = settings.Seed,
+            Threads = settings.Threads,
+            Initial = settings.Initial,
+            DivergenceBound = settings.DivergenceBound,
+            BlockSize = settings.BlockSize,
+        }, [crossings, trace], progress, cancel);
+        var (occupation, exposure, transitions) = crossings.Totals(settings.BurnIn);
         progress?.Report(1);
         return new EscapeResult
         {
             Regions = regions,
             Settings = settings,
-            InitialRegion = initialRegion,
-            FirstExitStep = firstExit,
-            CensorStep = censor,
+            InitialRegion = crossings.InitialRegion,
+            FirstExitStep = crossings.FirstExitStep,
+            CensorStep = crossings.CensorStep,
             Occupation = occupation,
             Exposure = exposure,
             Transitions = transitions,
-            FinalPositions = final,
-            Diverged = diverged,
-            DivergedFirstStep = diverged > 0 ? divergedAt.Where(s => s != 0).Min() : null,
-            Trace = trace,
-            Seconds = sw.Elapsed.TotalSeconds,
+            FinalPositions = ensemble.Final.Positions,
+            Diverged = ensemble.Divergence.Count,
+            DivergedFirstStep = ensemble.Divergence.FirstStep,
+            Trace = trace.Trace.Length > 0 ? trace.Trace[0] : [],
+            Seconds = ensemble.Seconds,
+            BurnIn = settings.BurnIn,
+            Crossings = crossings,
         };
-
-        void Report(long units)
-        {
-            long now = Interlocked.Add(ref done, units);
-            if (progress is null) return;
-            int permille = (int)(1000 * now / total);
-            int prev = Volatile.Read(ref lastReported);
-            if (permille > prev && Interlocked.CompareExchange(ref lastReported, permille, prev) == prev)
-                progress.Report(Math.Min(1.0, now / (double)total));
-        }
-    }
-
-    private static int RegionOf(double[] boundaries, double x)
-    {
-        int r = 0;
-        while (r < boundaries.Length && x >= boundaries[r]) r++;
-        return r;
     }
 }
