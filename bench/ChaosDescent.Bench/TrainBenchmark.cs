@@ -1,7 +1,9 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using ChaosDescent.Learning;
+using ChaosDescent.Maps;
+using ChaosDescent.Numerics;
+using ChaosDescent.Runners;
 using ChaosDescent.Data;
 
 namespace ChaosDescent.Bench;
@@ -57,29 +59,30 @@ public static class TrainBenchmark
         var loss = new MlpLoss(model, data, threads);
         var theta0 = model.CreateParameters(seed);
         var theta = new double[model.ParameterCount];
-        var grad = new double[model.ParameterCount];
+        // The library's training path: the GD map on the network loss, iterated by the orbit driver, with the loss
+        // observer that keeps L(θ_t) (computed in the same backpropagation pass as the gradient).
+        var map = new GradientDescentMap(loss, lr);
+        double last = double.NaN;
+        var lossObserver = MapIteration.Observer((long _, ReadOnlySpan<double> _, double value, ReadOnlySpan<double> _) =>
+        {
+            last = value;
+            return true;
+        }, _ => true);
+        var rng = Xoshiro256.ForStream(seed, 0); // unused: GD is deterministic
 
         // Warm-up (JIT tiers, caches), then the timed repetitions from the initialization.
         theta0.CopyTo(theta);
-        for (int e = 0; e < Math.Min(epochs, 500); e++)
-        {
-            loss.Gradient(theta, grad);
-            TensorPrimitives.MultiplyAdd(grad, -lr, theta, theta);
-        }
+        MapIteration.Run(map, theta, Math.Min(epochs, 500), ref rng, lossObserver);
 
         var rates = new double[repeats];
         var sw = new Stopwatch();
-        double best = double.PositiveInfinity, last = double.NaN, allocPerEpoch = 0;
+        double best = double.PositiveInfinity, allocPerEpoch = 0;
         for (int r = 0; r < repeats; r++)
         {
             theta0.CopyTo(theta);
             long alloc0 = GC.GetAllocatedBytesForCurrentThread();
             sw.Restart();
-            for (int e = 0; e < epochs; e++)
-            {
-                last = loss.Gradient(theta, grad);
-                TensorPrimitives.MultiplyAdd(grad, -lr, theta, theta);
-            }
+            MapIteration.Run(map, theta, epochs, ref rng, lossObserver);
             sw.Stop();
             allocPerEpoch = Math.Max(allocPerEpoch, (double)(GC.GetAllocatedBytesForCurrentThread() - alloc0) / epochs);
             double s = sw.Elapsed.TotalSeconds;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ChaosDescent.Analyses.ImplicitBias;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
+using ChaosDescent.Objectives;
 using ChaosDescent.Reporting.Reproduction.ImplicitBias;
 using ChaosDescent.Data;
 using ChaosDescent.Reporting.Plots;

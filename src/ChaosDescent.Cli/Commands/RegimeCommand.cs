@@ -37,9 +37,10 @@ public sealed class RegimeCommand : ICliCommand
         var threads = Threads();
         var json = Json();
         var outDir = Out("out/regime");
+        var boundary = new Option<bool>("--boundary-dimension") { Description = "also the box-counting dimension of the bounded/diverging and converging/chaotic boundaries (Liu 2024), per eps band" };
         var cmd = new Command("regime", "regime map over (eta, eps): converges / periodic / local chaos / global chaos / diverges (Fig. 2)");
         objective.AddTo(cmd);
-        foreach (var o in new Option[] { etaMin, etaMax, epsMin, epsMax, grid, map, start, maxSteps, momentum, mu, threads, json, outDir })
+        foreach (var o in new Option[] { etaMin, etaMax, epsMin, epsMax, grid, map, start, maxSteps, momentum, mu, threads, json, outDir, boundary })
             cmd.Options.Add(o);
         cmd.SetAction(r =>
         {
@@ -71,6 +72,7 @@ public sealed class RegimeCommand : ICliCommand
             var figure = ChaosPlots.RegimeDiagram(res, $"Regimes of {m.Name} on {obj.Name}").Save(dir, name);
             var csv = ChaosPlots.WriteRegimeCsv(res, Path.Combine(dir, name + ".csv"));
             var counts = res.Counts.ToDictionary(kv => RegimeMap.Key(kv.Key), kv => kv.Value);
+            var dims = r.GetValue(boundary) ? BoundaryDimension.FromMap(res, new BoundaryDimensionSettings()) : null;
             var report = new
             {
                 objective = obj.Name,
@@ -87,6 +89,10 @@ public sealed class RegimeCommand : ICliCommand
                 counts,
                 cells = res.Cells.Select(c => new { eta = c.Eta, eps = c.Eps, regime = c.Regime, period = c.Period, lambda = c.Lambda }).ToArray(),
                 seconds = res.Seconds,
+                steps_total = res.StepsTotal,
+                cell_steps_per_second = res.CellStepsPerSecond,
+                lanes = res.Lanes,
+                boundary_dimension = dims,
                 figure,
                 csv,
             };
@@ -112,6 +118,9 @@ public sealed class RegimeCommand : ICliCommand
             stdout.WriteLine($"counts: {string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))}");
             if (res.M is { } m3) stdout.WriteLine($"chaos threshold (Rmk. 9): eta = exp(-m) eps = {F(Math.Exp(-m3), "F4")} eps   (m = {F(m3, "F6")})");
             stdout.WriteLine($"stability bound of {m.Name} on f0: eta = {F(res.StabilityEta, "G4")}");
+            if (dims is not null)
+                foreach (var (label, fit) in new[] { ("bounded/diverging", dims.BoundedVsDiverging), ("converging/chaotic", dims.ConvergingVsChaotic), ("regular/chaotic", dims.RegularVsChaotic) })
+                    stdout.WriteLine($"boundary dimension {label}: {F(fit.Dimension, "F3")} (95% fit interval {F(fit.Lo, "F3")} .. {F(fit.Hi, "F3")}, boxes {string.Join(",", fit.BoxSizes)} cells)");
             stdout.WriteLine($"figure: {figure}");
             stdout.WriteLine($"csv: {csv}");
             return 0;

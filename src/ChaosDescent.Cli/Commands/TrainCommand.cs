@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChaosDescent.Cli.Infrastructure;
 using ChaosDescent.Infrastructure;
+using ChaosDescent.Objectives;
 using ChaosDescent.Learning;
 using ChaosDescent.Reporting.Reproduction;
 using ChaosDescent.Reporting.Reproduction.Learning;
@@ -79,7 +80,7 @@ public sealed class TrainCommand : ICliCommand
                 var result = ConsoleProgress.Run(stderr, $"training {setup.Model.Describe()} at η = {Fmt(lrs[0])}", progress =>
                 {
                     var loss = new MlpLoss(setup.Model, setup.Data.Train, nThreads);
-                    ITrainingLoss? test = setup.Data.Test is { } t ? new MlpLoss(setup.Model, t) : null;
+                    IScalarField? test = setup.Data.Test is { } t ? new MlpLoss(setup.Model, t) : null;
                     return Trainer.Run(loss, setup.Theta0, settings, progress, test);
                 });
                 var files = WriteSingle(dir, setup, result, plots);

@@ -14,7 +14,41 @@ namespace ChaosDescent.Reporting.Html;
 public static class HtmlReportWriter
 {
     private const string Css = """
-        body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1180px; padding: 1.5em 2em 4em; color: #1d1d1f; line-height: 1.45; }
+        html { scroll-padding-top: 1em; }
+        body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #1d1d1f; line-height: 1.45; }
+        .layout { display: grid; grid-template-columns: 15em minmax(0, 1fr); max-width: 1500px; margin: 0 auto; }
+        nav.toc { position: sticky; top: 0; align-self: start; max-height: 100vh; overflow-y: auto; box-sizing: border-box;
+                  padding: 1.2em 0.8em 2em 1em; border-right: 1px solid #e2e2e2; background: #fafafa; font-size: 0.85em; }
+        nav.toc summary, nav.toc .toc-title { font-weight: bold; cursor: pointer; margin: 0 0 0.4em; }
+        nav.toc details.phone { display: none; }
+        nav.toc ol { padding-left: 1.3em; margin: 0; }
+        nav.toc li { margin: 0.15em 0; }
+        nav.toc a { color: #1d4f91; text-decoration: none; }
+        nav.toc a:hover { text-decoration: underline; }
+        nav.toc .badge { font-size: 0.8em; }
+        main { min-width: 0; padding: 1.5em 2em 4em; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        code.cmd { background: #f3f3f3; padding: 0 0.3em; border-radius: 3px; font-size: 0.9em; word-break: break-word; }
+        @media (max-width: 800px) {
+            html { scroll-padding-top: 3.2em; }
+            .layout { display: block; }
+            nav.toc { position: sticky; top: 0; z-index: 10; max-height: 70vh; border-right: none; border-bottom: 1px solid #ddd;
+                      padding: 0.6em 1em; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.08); }
+            nav.toc summary { margin-bottom: 0; }
+            nav.toc details.phone { display: block; }
+            nav.toc .desktop { display: none; }
+            main { padding: 1em 0.9em 3em; }
+            h1 { font-size: 1.35em; }
+            table { font-size: 0.85em; }
+            th, td { padding: 0.2em 0.35em; }
+            /* The checks tables become one card per check: a column name before each value. */
+            table.checks, table.checks tbody, table.checks tr, table.checks td { display: block; }
+            table.checks tr:first-child { display: none; }
+            table.checks tr { border: 1px solid #d4d4d4; border-radius: 4px; margin: 0 0 0.6em; padding: 0.3em 0.5em; }
+            table.checks td { border: none; padding: 0.1em 0; text-align: left; white-space: normal; min-width: 0; }
+            table.checks td::before { content: attr(data-label) ": "; color: #666; font-size: 0.85em; }
+            table.checks td:empty { display: none; }
+        }
         h1 { font-size: 1.7em; margin-bottom: 0.2em; }
         h2 { font-size: 1.35em; border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2.2em; }
         h3 { font-size: 1.05em; margin-top: 1.4em; }
@@ -23,6 +57,9 @@ public static class HtmlReportWriter
         th, td { border: 1px solid #d4d4d4; padding: 0.28em 0.6em; text-align: left; vertical-align: top; }
         th { background: #f3f3f3; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td.desc { min-width: 14em; }
+        table.checks { font-size: 0.85em; }
+        td.files { white-space: nowrap; font-size: 0.9em; }
         tr.pass td.verdict { background: #dff3e0; color: #145a1e; font-weight: bold; }
         tr.fail td.verdict { background: #fbdcdc; color: #8a1010; font-weight: bold; }
         tr.fail { background: #fff6f6; }
@@ -38,7 +75,6 @@ public static class HtmlReportWriter
         figcaption { font-size: 0.92em; color: #333; margin-top: 0.3em; }
         figcaption a, .files a { color: #555; }
         .missing { padding: 2em; background: #f7f7f7; border: 1px dashed #bbb; color: #777; }
-        nav ol { padding-left: 1.4em; }
         .note { font-size: 0.85em; color: #555; }
         .meta td:first-child { font-weight: bold; }
         .ref { color: #555; font-style: italic; }
@@ -54,6 +90,13 @@ public static class HtmlReportWriter
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
           .Append("<title>ChaosDescent reproduction report</title>\n<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n");
 
+        // Table of contents: a sticky side column on wide screens, a sticky collapsible bar on phones (no script:
+        // both are in the page and CSS shows one).
+        var toc = TableOfContents(results);
+        sb.Append("<div class=\"layout\">\n<nav class=\"toc\" aria-label=\"Contents\">\n")
+          .Append("<div class=\"desktop\"><p class=\"toc-title\">Contents</p>\n").Append(toc).Append("</div>\n")
+          .Append("<details class=\"phone\"><summary>Contents</summary>\n").Append(toc).Append("</details>\n</nav>\n<main>\n");
+
         sb.Append("<h1>ChaosDescent: reproduction report</h1>\n")
           .Append("<p class=\"subtitle\">Kong &amp; Tao, <em>Stochasticity of Deterministic Gradient Descent: Large Learning Rate for Multiscale Objective Function</em>, NeurIPS 2020. ")
           .Append("Every number below was computed by this run.</p>\n");
@@ -63,35 +106,29 @@ public static class HtmlReportWriter
         sb.Append("<div class=\"banner ").Append(ok ? "pass" : "fail").Append("\">")
           .Append(ok ? "All checks passed" : "Not all checks passed")
           .Append(": ").Append(s.ChecksPassed).Append(" of ").Append(s.Checks).Append(" checks passed; ")
-          .Append(s.Experiments - s.ExperimentsFailed).Append(" of ").Append(s.Experiments).Append(" experiments ran to completion.</div>\n");
+          .Append(s.Experiments - s.ExperimentsFailed).Append(" of ").Append(s.Experiments).Append(" experiments ran to completion.").Append(H(ReplicateStripWriter.Banner(results))).Append("</div>\n");
 
         // Run metadata.
-        sb.Append("<h2 id=\"run\">Run</h2>\n<table class=\"meta\">\n");
+        sb.Append("<h2 id=\"run\">Run</h2>\n<div class=\"scroll\"><table class=\"meta\">\n");
         Row(sb, "tool", $"{m.Tool} {m.Version}");
         Row(sb, "date (UTC)", m.Date);
         Row(sb, "mode", m.Mode == "quick" ? "quick (--quick: reduced sizes)" : "full (paper parameters)");
         Row(sb, "seed", m.Seed.ToString(CultureInfo.InvariantCulture));
+        if (m.Replicates > 1) Row(sb, "replicates", $"{m.Replicates} independent seeds (replicate 0 = the seed; its figures are shown)");
         Row(sb, "threads", m.Threads == 0 ? $"all ({m.Cores})" : m.Threads.ToString(CultureInfo.InvariantCulture));
         Row(sb, "machine", $"{m.Cores} logical cores; {m.Os}; {m.Runtime}; SIMD {m.Simd}");
         if (m.Only is { Count: > 0 }) Row(sb, "only", string.Join(", ", m.Only));
         if (m.CommandLine is not null) Row(sb, "command", m.CommandLine);
         Row(sb, "total time", FormatSeconds(m.TotalSeconds));
-        sb.Append("</table>\n");
+        sb.Append("</table></div>\n");
 
-        // Table of contents.
-        sb.Append("<h2 id=\"contents\">Contents</h2>\n<nav><ol>\n");
-        sb.Append("<li><a href=\"#summary\">Summary of all checks</a></li>\n");
-        foreach (var e in results.Experiments)
-        {
-            sb.Append("<li><a href=\"#").Append(Anchor(e.Id)).Append("\">").Append(H(e.Title)).Append("</a> <span class=\"ref\">(")
-              .Append(H(e.PaperReference)).Append(")</span> ").Append(Badge(e)).Append("</li>\n");
-        }
-        sb.Append("</ol></nav>\n");
+        // Every check links to the CSV its experiment wrote (the numbers the check was computed from).
+        var dataFiles = results.Experiments.ToDictionary(e => e.Id, e => (IReadOnlyList<string>)e.DataFiles);
 
         // Summary of all checks.
         sb.Append("<h2 id=\"summary\">Summary of all checks</h2>\n");
         if (results.Checks.Count == 0) sb.Append("<p>No checks.</p>\n");
-        else ChecksTable(sb, results.Checks, withExperiment: true);
+        else ChecksTable(sb, results.Checks, withExperiment: true, dataFiles);
 
         // One section per experiment.
         int figureNumber = 0;
@@ -122,6 +159,7 @@ public static class HtmlReportWriter
                 if (f.Png is not null) links.Add($"<a href=\"{H(f.Png)}\">png</a>");
                 if (f.Svg is not null) links.Add($"<a href=\"{H(f.Svg)}\">svg</a>");
                 if (links.Count > 0) sb.Append(" <span class=\"files\">(").Append(string.Join(" · ", links)).Append(")</span>");
+                sb.Append("<br><span class=\"note\">Regenerate: <code class=\"cmd\">").Append(H(RegenerateCommand(m, e.Id))).Append("</code></span>");
                 sb.Append("</figcaption>\n</figure>\n");
             }
 
@@ -130,14 +168,14 @@ public static class HtmlReportWriter
             if (e.Checks > 0)
             {
                 sb.Append("<h3>Checks</h3>\n");
-                ChecksTable(sb, results.Checks.Where(c => c.Experiment == e.Id).ToList(), withExperiment: false);
+                ChecksTable(sb, results.Checks.Where(c => c.Experiment == e.Id).ToList(), withExperiment: false, dataFiles);
             }
 
             if (e.Data.Count > 0)
             {
-                sb.Append("<h3>Key numbers</h3>\n<table>\n");
+                sb.Append("<h3>Key numbers</h3>\n<div class=\"scroll\"><table>\n");
                 foreach (var (key, value) in e.Data) Row(sb, key, Render(value));
-                sb.Append("</table>\n");
+                sb.Append("</table></div>\n");
             }
 
             if (e.DataFiles.Count > 0)
@@ -148,29 +186,58 @@ public static class HtmlReportWriter
             sb.Append("</section>\n");
         }
 
-        sb.Append("</body>\n</html>\n");
+        sb.Append("</main>\n</div>\n</body>\n</html>\n");
         return sb.ToString();
     }
 
-    private static void ChecksTable(StringBuilder sb, IReadOnlyList<CheckRecord> checks, bool withExperiment)
+    /// <summary>The command line that reruns one experiment with this run's mode and seed (and so redraws its figures).</summary>
+    internal static string RegenerateCommand(ReportMetadata m, string experimentId) =>
+        $"chaosdescent reproduce --only {experimentId}{(m.Mode == "quick" ? " --quick" : "")} --seed {m.Seed.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string TableOfContents(ReportResults results)
     {
-        sb.Append("<table class=\"checks\">\n<tr>");
+        var sb = new StringBuilder();
+        sb.Append("<ol>\n<li><a href=\"#run\">Run</a></li>\n<li><a href=\"#summary\">Summary of all checks</a></li>\n");
+        foreach (var e in results.Experiments)
+        {
+            sb.Append("<li><a href=\"#").Append(Anchor(e.Id)).Append("\" title=\"").Append(H(e.PaperReference)).Append("\">")
+              .Append(H(e.Title)).Append("</a> ").Append(Badge(e)).Append("</li>\n");
+        }
+        return sb.Append("</ol>\n").ToString();
+    }
+
+    private static void ChecksTable(StringBuilder sb, IReadOnlyList<CheckRecord> checks, bool withExperiment,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> dataFiles)
+    {
+        // data-label: on a phone the rows become cards and each cell shows its column name (see the CSS).
+        sb.Append("<div class=\"scroll\"><table class=\"checks\">\n<tr>");
         if (withExperiment) sb.Append("<th>experiment</th>");
-        sb.Append("<th>check</th><th>description</th><th>expected</th><th>measured</th><th>tolerance</th><th>result</th></tr>\n");
+        sb.Append("<th>check</th><th>description</th><th>expected</th><th>measured</th><th>tolerance</th><th>result</th><th>data</th>").Append(ReplicateStripWriter.HeaderCells(checks)).Append("</tr>\n");
+        bool replicated = checks.Any(c => c.Replicates > 1);
         foreach (var c in checks)
         {
             sb.Append("<tr class=\"").Append(c.Pass ? "pass" : "fail").Append("\">");
             if (withExperiment)
-                sb.Append("<td><a href=\"#").Append(Anchor(c.Experiment)).Append("\">").Append(H(c.Experiment)).Append("</a></td>");
-            sb.Append("<td><code>").Append(H(c.Id)).Append("</code></td><td>").Append(H(c.Description));
+                sb.Append("<td data-label=\"experiment\"><a href=\"#").Append(Anchor(c.Experiment)).Append("\">").Append(H(c.Experiment)).Append("</a></td>");
+            sb.Append("<td data-label=\"check\"><code>").Append(H(c.Id).Replace(".", ".<wbr>")).Append("</code></td><td class=\"desc\" data-label=\"description\">").Append(H(c.Description));
             if (!string.IsNullOrEmpty(c.Note)) sb.Append("<div class=\"note\">").Append(H(c.Note)).Append("</div>");
-            sb.Append("</td><td class=\"num\">").Append(H(c.Expectation)).Append("</td><td class=\"num\">")
+            sb.Append("</td><td class=\"num\" data-label=\"expected\">").Append(H(c.Expectation)).Append("</td><td class=\"num\" data-label=\"measured\">")
               .Append(H(c.Relation == "true" ? (c.Measured == 1 ? "yes" : "no") : Check.Fmt(c.Measured)))
-              .Append("</td><td class=\"num\">").Append(c.Relation == "near" ? H(Check.Fmt(c.Tolerance)) : "")
-              .Append("</td><td class=\"verdict\">").Append(c.Pass ? "pass" : "FAIL").Append("</td></tr>\n");
+              .Append("</td><td class=\"num\" data-label=\"tolerance\">").Append(c.Relation == "near" ? H(Check.Fmt(c.Tolerance)) : "")
+              .Append("</td><td class=\"verdict\" data-label=\"result\">").Append(c.Pass ? "pass" : "FAIL").Append("</td><td class=\"files\" data-label=\"data\">");
+            if (dataFiles.TryGetValue(c.Experiment, out var csv)) sb.Append(CsvLinks(csv));
+            sb.Append("</td>").Append(ReplicateStripWriter.Cells(c, replicated)).Append("</tr>\n");
         }
-        sb.Append("</table>\n");
+        sb.Append("</table></div>\n");
     }
+
+    /// <summary>Compact links to an experiment's CSV files: "csv", or "csv 1 2 3" (full names in the tooltips).</summary>
+    private static string CsvLinks(IReadOnlyList<string> files) => files.Count switch
+    {
+        0 => "",
+        1 => $"<a href=\"{H(files[0])}\" title=\"{H(files[0])}\">csv</a>",
+        _ => "csv " + string.Join(" ", files.Select((d, i) => $"<a href=\"{H(d)}\" title=\"{H(d)}\">{i + 1}</a>")),
+    };
 
     private static string Badge(ExperimentRecord e) =>
         $"<span class=\"badge {e.Status}\">{(e.Status switch { "passed" => "passed", "error" => "error", _ => "checks failed" })} {e.ChecksPassed}/{e.Checks}</span>";

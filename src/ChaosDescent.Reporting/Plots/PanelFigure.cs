@@ -78,12 +78,18 @@ public sealed class PanelFigure
     /// <summary>SVG text of the whole figure.</summary>
     public string GetSvgXml()
     {
-        using var stream = new MemoryStream();
-        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), stream))
+        var plots = new List<ScottPlot.Plot>();
+        foreach (var p in _panels)
+            if (p is not null) plots.Add(p.Plot);
+        return SvgDashes.Render(plots, () =>
         {
-            Draw(canvas);
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+            using var stream = new MemoryStream();
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), stream))
+            {
+                Draw(canvas);
+            }
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>Writes <c>{name}.png</c> and <c>{name}.svg</c> into <paramref name="directory"/>; returns the PNG path.</summary>

@@ -287,13 +287,20 @@ public sealed class PlotFigure
         }
     }
 
+    /// <summary>SVG text of the figure (dashed lines as SVG dashes: <see cref="SvgDashes"/>).</summary>
+    public string GetSvgXml()
+    {
+        Finish();
+        return SvgDashes.Render([Plot], () => Plot.GetSvgXml(Width, Height));
+    }
+
     /// <summary>Writes <c>{name}.png</c> and <c>{name}.svg</c> into <paramref name="directory"/>; returns the PNG path.</summary>
     public string Save(string directory, string name)
     {
         Finish();
         var png = Path.Combine(directory, name + ".png");
         AtomicFile.WriteAllBytes(png, Plot.GetImageBytes(Width, Height, ImageFormat.Png));
-        AtomicFile.WriteAllText(Path.Combine(directory, name + ".svg"), Plot.GetSvgXml(Width, Height));
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".svg"), GetSvgXml());
         return png;
     }
 }

@@ -21,6 +21,35 @@ public sealed record Check(
     [JsonPropertyName("note")]
     public string? Note { get; init; }
 
+    /// <summary>
+    /// The probability, by design, that this check fails at a seed drawn at random although the claim it tests is
+    /// true: 0 for a deterministic computation (exact arithmetic, a certificate, a fixed data set), otherwise the
+    /// sampling tail its tolerance was set at (normally <see cref="ReportBudget"/>). Null when not stated.
+    /// </summary>
+    [JsonPropertyName("false_alarm_rate")]
+    public double? FalseAlarmRate { get; init; }
+
+    /// <summary>
+    /// The per-check false-alarm budget of the report: with about 200 checks, 5·10⁻⁵ each keeps the chance that a
+    /// report at a random seed shows any false alarm below 1% (Bonferroni: 200 × 5·10⁻⁵ = 0.01).
+    /// </summary>
+    public const double ReportBudget = 5e-5;
+
+    /// <summary>Two-sided standard-normal quantile at <see cref="ReportBudget"/>: P(|Z| &gt; 4.06) = 5·10⁻⁵.</summary>
+    public const double ZTwoSided = 4.06;
+
+    /// <summary>One-sided standard-normal quantile at <see cref="ReportBudget"/>: P(Z &gt; 3.89) = 5·10⁻⁵.</summary>
+    public const double ZOneSided = 3.89;
+
+    /// <summary>This check with its design false-alarm rate stated.</summary>
+    public Check WithFalseAlarmRate(double rate) => this with { FalseAlarmRate = rate };
+
+    /// <summary>A deterministic check: it cannot fail by the luck of a seed (false-alarm rate 0).</summary>
+    public Check Deterministic() => this with { FalseAlarmRate = 0 };
+
+    /// <summary>A statistical check whose tolerance is the sampling tail at the report's budget.</summary>
+    public Check AtBudget() => this with { FalseAlarmRate = ReportBudget };
+
     public static Check Near(string id, string description, double expected, double measured, double tolerance, string? note = null) =>
         new(id, description, expected, measured, tolerance, "near",
             double.IsFinite(measured) && Math.Abs(measured - expected) <= tolerance)

@@ -77,6 +77,8 @@ public sealed class ReportDriver
     public ReportResults Run(StepRunner? runSteps = null)
     {
         var outDir = _options.OutputDirectory;
+        int replicates = _options.Replicates;
+        if (replicates < 1) throw new UserInputException($"--replicates must be ≥ 1, got {replicates}");
         // Fail before hours of work, not after: the folder must be writable now.
         AtomicFile.EnsureWritableDirectory(outDir);
         AtomicFile.EnsureDirectory(Path.Combine(outDir, "figures"));
@@ -84,17 +86,78 @@ public sealed class ReportDriver
 
         var started = DateTime.UtcNow;
         var total = Stopwatch.StartNew();
-        var outcomes = new Outcome?[Experiments.Count];
+        var outcomes = new Outcome[]?[Experiments.Count];
         var steps = Experiments
-            .Select((e, i) => ($"{e.Id}: {e.Title}", (Action<IProgress<double>>)(p => outcomes[i] = RunOne(e, p))))
+            .Select((e, i) => ($"{e.Id}: {e.Title}", (Action<IProgress<double>>)(p => outcomes[i] = RunReplicates(e, p))))
             .ToList();
         (runSteps ?? RunSequentially)(steps);
         total.Stop();
 
-        var results = Assemble(outcomes.Select((o, i) => o ?? NotRun(Experiments[i])).ToList(), started, total.Elapsed.TotalSeconds);
+        var all = outcomes.Select((o, i) => o ?? [NotRun(Experiments[i])]).ToList();
+        var results = Assemble(all, started, total.Elapsed.TotalSeconds);
         AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), Json.Serialize(results));
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReportWriter.Write(results, outDir));
         return results;
+    }
+
+    /// <summary>
+    /// The seed of replicate <paramref name="replicate"/> of a report seeded by <paramref name="seed"/>: the seed itself
+    /// for replicate 0 (so that one replicate is the plain report), otherwise SplitMix64's output function applied to a
+    /// mix of (seed, replicate) — consecutive replicates get unrelated seeds (Steele, Lea &amp; Flood 2014).
+    /// </summary>
+    public static ulong ReplicateSeed(ulong seed, int replicate)
+    {
+        if (replicate == 0) return seed;
+        ulong z = seed + 0x9E3779B97F4A7C15UL * (ulong)(replicate + 1);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>
+    /// Runs one experiment at every replicate seed. Replicate 0 writes into the report folder; the others into scratch
+    /// folders that are removed afterwards. Replicates run in parallel (one worker thread each, as many at once as
+    /// the thread option allows); each experiment's results do not depend on its thread count, so neither do these.
+    /// </summary>
+    private Outcome[] RunReplicates(IReproduction experiment, IProgress<double> progress)
+    {
+        int replicates = _options.Replicates;
+        if (replicates == 1) return [RunOne(experiment, progress, _options.Seed, _options.OutputDirectory, _options.Threads)];
+
+        var scratch = Path.Combine(_options.OutputDirectory, ".replicates", experiment.Id);
+        var result = new Outcome[replicates];
+        int done = 0;
+        var silent = new Progress<double>(_ => { });
+        try
+        {
+            int workers = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount;
+            Parallel.For(0, replicates, new ParallelOptions { MaxDegreeOfParallelism = workers }, r =>
+            {
+                string dir = _options.OutputDirectory;
+                if (r > 0)
+                {
+                    dir = Path.Combine(scratch, "r" + r.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    AtomicFile.EnsureDirectory(Path.Combine(dir, "figures"));
+                    AtomicFile.EnsureDirectory(Path.Combine(dir, "data"));
+                }
+                result[r] = RunOne(experiment, silent, ReplicateSeed(_options.Seed, r), dir, 1);
+                progress.Report(Interlocked.Increment(ref done) / (double)replicates);
+            });
+        }
+        finally
+        {
+            try
+            {
+                if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+                var parent = Path.Combine(_options.OutputDirectory, ".replicates");
+                if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
+            }
+            catch (IOException)
+            {
+                // A scratch folder left behind is untidy, not wrong: the report does not read it.
+            }
+        }
+        return result;
     }
 
     private static void RunSequentially(IReadOnlyList<(string Title, Action<IProgress<double>> Work)> steps)
@@ -107,14 +170,14 @@ public sealed class ReportDriver
     private static Outcome NotRun(IReproduction e) =>
         new(e, new ReproductionResult(), "the experiment was not run (the progress runner skipped it)", 0, new());
 
-    private Outcome RunOne(IReproduction experiment, IProgress<double> progress)
+    private Outcome RunOne(IReproduction experiment, IProgress<double> progress, ulong seed, string outputDirectory, int threads)
     {
         var context = new ReproductionContext
         {
             Quick = _options.Quick,
-            OutputDirectory = _options.OutputDirectory,
-            Seed = _options.Seed,
-            Threads = _options.Threads,
+            OutputDirectory = outputDirectory,
+            Seed = seed,
+            Threads = threads,
             Progress = progress,
         };
         var sw = Stopwatch.StartNew();
@@ -157,16 +220,30 @@ public sealed class ReportDriver
         return e is UserInputException ? message : $"{e.GetType().Name}: {message}";
     }
 
-    private ReportResults Assemble(List<Outcome> outcomes, DateTime started, double seconds)
+    private static List<Check> ChecksOf(Outcome o)
+    {
+        var list = o.Result.Checks.ToList();
+        if (o.Error is not null)
+            list.Add(Check.True($"{o.Experiment.Id}.completed", "the experiment ran to completion", false, o.Error).Deterministic());
+        return list;
+    }
+
+    private ReportResults Assemble(List<Outcome[]> replicated, DateTime started, double seconds)
     {
         var experiments = new List<ExperimentRecord>();
         var checks = new List<CheckRecord>();
-        foreach (var o in outcomes)
+        int replicates = _options.Replicates;
+        bool anyReplicateError = false;
+        foreach (var reps in replicated)
         {
+            var o = reps[0];
             var e = o.Experiment;
-            var own = o.Result.Checks.Select(c => CheckRecord.From(e.Id, c)).ToList();
-            if (o.Error is not null)
-                own.Add(CheckRecord.From(e.Id, Check.True($"{e.Id}.completed", "the experiment ran to completion", false, o.Error)));
+            var own = ChecksOf(o).Select(c => CheckRecord.From(e.Id, c)).ToList();
+            if (reps.Length > 1)
+            {
+                anyReplicateError |= reps.Any(r => r.Error is not null);
+                ReplicateStatistics.Attach(own, reps.Select(r => ChecksOf(r)).ToList());
+            }
             checks.AddRange(own);
             int passed = own.Count(c => c.Pass);
             experiments.Add(new ExperimentRecord
@@ -203,6 +280,8 @@ public sealed class ReportDriver
                 Date = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 Mode = _options.Quick ? "quick" : "full",
                 Seed = _options.Seed,
+                Replicates = replicates,
+                ReplicateSeeds = Enumerable.Range(0, replicates).Select(r => ReplicateSeed(_options.Seed, r)).ToList(),
                 Threads = _options.Threads,
                 Cores = Environment.ProcessorCount,
                 Os = RuntimeInformation.OSDescription,
@@ -219,7 +298,11 @@ public sealed class ReportDriver
                 Checks = checks.Count,
                 ChecksPassed = checksPassed,
                 ChecksFailed = checks.Count - checksPassed,
-                AllPassed = failedExperiments == 0 && checksPassed == checks.Count,
+                Replicates = replicates,
+                ChecksInconsistent = checks.Count(c => !c.Consistent),
+                AllPassed = replicates == 1
+                    ? failedExperiments == 0 && checksPassed == checks.Count
+                    : !anyReplicateError && checks.All(c => c.Consistent),
             },
             Experiments = experiments,
             Checks = checks,

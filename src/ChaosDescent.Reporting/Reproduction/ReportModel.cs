@@ -15,6 +15,12 @@ public sealed class ReportOptions
     /// <summary>Worker threads (0 = all cores).</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Independent seeds every experiment runs at (1 = the seed alone). Replicate 0 runs at <see cref="Seed"/> and
+    /// writes the figures and data; replicate r ≥ 1 runs at <see cref="ReportDriver.ReplicateSeed"/>(Seed, r).
+    /// </summary>
+    public int Replicates { get; init; } = 1;
+
     /// <summary>The ids asked for with <c>--only</c> (null: all).</summary>
     public IReadOnlyList<string>? Only { get; init; }
 
@@ -43,6 +49,10 @@ public sealed class ReportMetadata
     /// <summary>"quick" or "full".</summary>
     public required string Mode { get; init; }
     public required ulong Seed { get; init; }
+    /// <summary>Independent seeds each experiment ran at (1: the seed alone).</summary>
+    public int Replicates { get; init; } = 1;
+    /// <summary>The seeds of the replicates, replicate 0 first (it is <see cref="Seed"/>).</summary>
+    public IReadOnlyList<ulong>? ReplicateSeeds { get; init; }
     /// <summary>Threads asked for (0 = all cores).</summary>
     public required int Threads { get; init; }
     /// <summary>Logical cores of the machine (<see cref="Environment.ProcessorCount"/>).</summary>
@@ -63,6 +73,17 @@ public sealed class ReportSummary
     public int Checks { get; init; }
     public int ChecksPassed { get; init; }
     public int ChecksFailed { get; init; }
+    /// <summary>Independent seeds per check (1: the seed alone).</summary>
+    public int Replicates { get; init; } = 1;
+    /// <summary>
+    /// Checks whose number of failures over the replicates is too large for their design false-alarm rate (binomial
+    /// tail below the report budget); always 0 with one replicate.
+    /// </summary>
+    public int ChecksInconsistent { get; init; }
+    /// <summary>
+    /// One replicate: every experiment ran and every check passed. Several: every experiment ran at every seed and
+    /// every check's pass rate is consistent with its design false-alarm rate.
+    /// </summary>
     public bool AllPassed { get; init; }
 }
 
@@ -112,6 +133,32 @@ public sealed class CheckRecord
     /// <summary>The expectation as text, e.g. "0.107 ± 0.01" or "≤ 0.05".</summary>
     public required string Expectation { get; init; }
 
+    /// <summary>Design false-alarm rate of the check (see <see cref="Check.FalseAlarmRate"/>); null when not stated.</summary>
+    public double? FalseAlarmRate { get; init; }
+
+    /// <summary>Independent seeds the check was evaluated at (replicate 0 is the one shown in the other fields).</summary>
+    public int Replicates { get; set; } = 1;
+
+    /// <summary>Fraction of the replicates at which the check passed (an experiment that threw counts as a failure).</summary>
+    public double PassRate { get; set; }
+
+    /// <summary>The 5%, 50% and 95% quantiles of the measured value over the replicates (finite values only).</summary>
+    public double[] MeasuredQuantiles { get; set; } = [];
+
+    /// <summary>
+    /// Whether the number of failures is consistent with <see cref="FalseAlarmRate"/> (the report budget when not
+    /// stated): the binomial probability of at least that many failures is at least the report budget.
+    /// </summary>
+    public bool Consistent { get; set; } = true;
+
+    /// <summary>The measured value at each replicate, in replicate order (null where the experiment threw).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? ReplicateMeasured { get; set; }
+
+    /// <summary>Whether the check passed at each replicate, in replicate order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool[]? ReplicatePass { get; set; }
+
     public static CheckRecord From(string experiment, Check c) => new()
     {
         Id = c.Id,
@@ -124,5 +171,8 @@ public sealed class CheckRecord
         Pass = c.Pass,
         Note = c.Note,
         Expectation = c.ExpectationText,
+        FalseAlarmRate = c.FalseAlarmRate,
+        PassRate = c.Pass ? 1 : 0,
+        MeasuredQuantiles = [c.Measured, c.Measured, c.Measured],
     };
 }

@@ -193,9 +193,16 @@ public sealed class ExpressionMicroScale : MicroScale
     }
 
     /// <summary>
-    /// ζ for a block: uniform phases (drawn phase by phase, particle by particle — the order the catalog's sine sums
-    /// use, so <c>--f1 "sin(u)"</c> reproduces quartic-sin's stochastic map draw for draw), then one SIMD pass.
+    /// ζ for a block: uniform phases in the order the catalog draws them, then one SIMD pass. A quasi-periodic
+    /// micro-scale (several phases of one coordinate, like the catalog's sine sums) draws in chunks of
+    /// <see cref="SineSumChunk"/> particles, phase by phase within a chunk; a periodic one (one phase per coordinate,
+    /// like the catalog's per-coordinate products) draws phase by phase over the whole block. So
+    /// <c>--f1 "sin(u1) + sin(u2)" --omega 1,√2</c> reproduces quartic-quasiperiodic's stochastic map, and
+    /// <c>--f1 "sin(u) + cos(v)"</c> matyas-sincos's, draw for draw at any block size.
     /// </summary>
+    /// <summary>Particles per chunk of the catalog's sine-sum sampler (<c>SineSumMicroScale.SampleNoiseBlock</c>).</summary>
+    internal const int SineSumChunk = 256;
+
     public override void SampleNoiseBlock(ReadOnlySpan<double> x, double eps, ref Xoshiro256 rng, Span<double> zeta, int count)
     {
         // Pooled, not allocated: this runs once per block and step of the stochastic map.
@@ -203,8 +210,13 @@ public sealed class ExpressionMicroScale : MicroScale
         try
         {
             var phases = rented.AsSpan(0, _n * count);
-            for (int j = 0; j < _n; j++)
-                for (int i = 0; i < count; i++) phases[j * count + i] = rng.NextDouble() * _period;
+            int chunk = _quasi ? SineSumChunk : Math.Max(count, 1);
+            for (int start = 0; start < count; start += chunk)
+            {
+                int m = Math.Min(chunk, count - start);
+                for (int j = 0; j < _n; j++)
+                    for (int i = start; i < start + m; i++) phases[j * count + i] = rng.NextDouble() * _period;
+            }
             if (!_noise.EvaluateBlock(phases, [], zeta, count, accumulate: false))
                 _noise.ThrowIfDomainErrorInBlock(phases, [], zeta, count, Phases.Names, "ζ = −∇f1");
         }

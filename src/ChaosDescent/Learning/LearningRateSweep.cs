@@ -1,3 +1,5 @@
+using ChaosDescent.Objectives;
+
 namespace ChaosDescent.Learning;
 
 /// <summary>How a run behaved, from its loss statistics and Lyapunov exponent.</summary>
@@ -96,7 +98,7 @@ public static class LearningRateSweep
     /// <paramref name="threads"/> threads, each with its own loss from <paramref name="lossFactory"/>; the
     /// results do not depend on the thread count.
     /// </summary>
-    public static SweepResult Run(Func<ITrainingLoss> lossFactory, Func<ITrainingLoss?> testFactory, ReadOnlySpan<double> initial,
+    public static SweepResult Run(Func<IScalarField> lossFactory, Func<IScalarField?> testFactory, ReadOnlySpan<double> initial,
         TrainingSettings settings, IReadOnlyList<double> learningRates, int threads = 1, IProgress<double>? progress = null)
     {
         var lrs = learningRates.Distinct().Order().ToArray();

@@ -1,3 +1,4 @@
+using ChaosDescent.Objectives;
 using ChaosDescent.Data;
 
 namespace ChaosDescent.Learning;
@@ -17,7 +18,7 @@ namespace ChaosDescent.Learning;
 /// </para>
 /// <para>Not thread-safe (it owns its buffers); use one instance per thread.</para>
 /// </summary>
-public sealed class MlpLoss : ITrainingLoss
+public sealed class MlpLoss : IScalarField
 {
     /// <summary>Samples per block (a multiple of 8, the Vector512 width in doubles).</summary>
     public const int BlockSize = 128;
@@ -107,7 +108,47 @@ public sealed class MlpLoss : ITrainingLoss
         }
     }
 
+    /// <summary>Length of θ (= <see cref="Dimension"/>).</summary>
+    /// <summary>It owns buffers.</summary>
+    public bool IsThreadSafe => false;
+
+    public int Dimension => ParameterCount;
+
     public double Loss(ReadOnlySpan<double> theta) => Run(theta, default, Mode.Loss, default, default);
+
+    public double Value(ReadOnlySpan<double> theta) => Loss(theta);
+
+    void IScalarField.Gradient(ReadOnlySpan<double> theta, Span<double> gradient) => Gradient(theta, gradient);
+
+    /// <summary>L(θ) and ∇L(θ) in one backpropagation pass.</summary>
+    public double ValueAndGradient(ReadOnlySpan<double> theta, Span<double> gradient) => Gradient(theta, gradient);
+
+    /// <summary>∇²L(θ)·v by the R-operator (one forward-over-reverse pass; the Hessian is never formed).</summary>
+    public void HessianVectorProduct(ReadOnlySpan<double> theta, ReadOnlySpan<double> v, Span<double> hv) =>
+        HessianVectorProduct(theta, v, hv, default);
+
+    /// <summary>L, ∇L and ∇²L·v in the same single pass.</summary>
+    public double ValueGradientAndHessianVectorProduct(ReadOnlySpan<double> theta, ReadOnlySpan<double> v, Span<double> gradient, Span<double> hv) =>
+        HessianVectorProduct(theta, v, hv, gradient);
+
+    /// <summary>The dense ∇²L(θ), column by column from P Hessian-vector products (P ≈ 2000 at most is practical).</summary>
+    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian)
+    {
+        int p = ParameterCount;
+        var e = new double[p];
+        var col = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            e[j] = 1;
+            HessianVectorProduct(theta, e, col, default);
+            e[j] = 0;
+            for (int i = 0; i < p; i++) hessian[i * p + j] = col[i];
+        }
+    }
+
+    /// <summary>Block kernel for ensembles of parameter vectors (one pass per particle).</summary>
+    public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count) =>
+        this.AccumulateGradientPointwise(x, gradient, count);
 
     public double Gradient(ReadOnlySpan<double> theta, Span<double> gradient)
     {

@@ -1,3 +1,5 @@
+using ChaosDescent.Objectives;
+
 namespace ChaosDescent.Learning;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace ChaosDescent.Learning;
 /// Lyapunov exponent is ln max_i |1 − η a_i| over the eigenvalues a_i of A — closed forms the diagnostics are
 /// tested against.
 /// </summary>
-public sealed class QuadraticLoss : ITrainingLoss
+public sealed class QuadraticLoss : IScalarField
 {
     private readonly double[] _a;
     private readonly double[] _center;
@@ -34,6 +36,24 @@ public sealed class QuadraticLoss : ITrainingLoss
     }
 
     public int ParameterCount => _center.Length;
+    /// <summary>It owns buffers.</summary>
+    public bool IsThreadSafe => false;
+
+    public int Dimension => _center.Length;
+
+    public double Value(ReadOnlySpan<double> theta) => Loss(theta);
+
+    void IScalarField.Gradient(ReadOnlySpan<double> theta, Span<double> gradient) => Gradient(theta, gradient);
+
+    public double ValueAndGradient(ReadOnlySpan<double> theta, Span<double> gradient) => Gradient(theta, gradient);
+
+    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian) => _a.CopyTo(hessian);
+
+    /// <summary>A·v (the override of the default, which would copy A first).</summary>
+    public void HessianVectorProduct(ReadOnlySpan<double> theta, ReadOnlySpan<double> v, Span<double> hv) => Multiply(v, hv, shift: false);
+
+    public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count) =>
+        this.AccumulateGradientPointwise(x, gradient, count);
 
     public double Loss(ReadOnlySpan<double> theta)
     {
@@ -51,10 +71,10 @@ public sealed class QuadraticLoss : ITrainingLoss
         return 0.5 * s;
     }
 
-    public double HessianVectorProduct(ReadOnlySpan<double> theta, ReadOnlySpan<double> v, Span<double> hv, Span<double> gradient)
+    public double ValueGradientAndHessianVectorProduct(ReadOnlySpan<double> theta, ReadOnlySpan<double> v, Span<double> gradient, Span<double> hv)
     {
         Multiply(v, hv, shift: false);
-        return gradient.IsEmpty ? Loss(theta) : Gradient(theta, gradient);
+        return Gradient(theta, gradient);
     }
 
     private void Multiply(ReadOnlySpan<double> x, Span<double> y, bool shift)

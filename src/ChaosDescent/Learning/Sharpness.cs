@@ -1,3 +1,4 @@
+using ChaosDescent.Objectives;
 using ChaosDescent.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 using ChaosDescent.Numerics.LinearAlgebra;
@@ -24,10 +25,10 @@ public static class Sharpness
     /// <paramref name="start"/> when given (e.g. the previous top eigenvector along a trajectory) else a seeded
     /// Gaussian. On return <paramref name="topVector"/> (if not empty) holds the unit Ritz vector of λ_max.
     /// </summary>
-    public static SharpnessEstimate Lanczos(ITrainingLoss loss, ReadOnlySpan<double> theta, int maxIterations = 30,
+    public static SharpnessEstimate Lanczos(IScalarField loss, ReadOnlySpan<double> theta, int maxIterations = 30,
         double tolerance = 1e-6, ulong seed = 1, ReadOnlySpan<double> start = default, Span<double> topVector = default)
     {
-        int p = loss.ParameterCount;
+        int p = loss.Dimension;
         if (theta.Length != p) throw new ArgumentException("θ length");
         int k = Math.Max(1, Math.Min(maxIterations, p));
         var q = new double[k + 1][];
@@ -48,7 +49,7 @@ public static class Sharpness
         double[]? ritz = null;
         for (int j = 0; j < k; j++)
         {
-            loss.HessianVectorProduct(theta, q[j], w, default);
+            loss.HessianVectorProduct(theta, q[j], w);
             alpha[j] = Dot(w, q[j]);
             // Full reorthogonalization (twice is enough, Kahan–Parlett): keeps the Ritz values clean of ghosts.
             for (int pass = 0; pass < 2; pass++)
@@ -82,10 +83,10 @@ public static class Sharpness
     /// Power iteration on ∇²L(θ) (the textbook alternative): returns the eigenvalue of largest magnitude (which is
     /// λ_max when the spectrum's positive end dominates, as at and near minima).
     /// </summary>
-    public static SharpnessEstimate PowerIteration(ITrainingLoss loss, ReadOnlySpan<double> theta, int iterations = 200,
+    public static SharpnessEstimate PowerIteration(IScalarField loss, ReadOnlySpan<double> theta, int iterations = 200,
         double tolerance = 1e-9, ulong seed = 1)
     {
-        int p = loss.ParameterCount;
+        int p = loss.Dimension;
         var v = new double[p];
         var w = new double[p];
         var rng = Xoshiro256.ForStream(seed, 0x90E4);
@@ -95,7 +96,7 @@ public static class Sharpness
         int it = 0;
         for (; it < iterations; it++)
         {
-            loss.HessianVectorProduct(theta, v, w, default);
+            loss.HessianVectorProduct(theta, v, w);
             double next = Dot(w, v);
             double r = 0;
             for (int i = 0; i < p; i++) { double e = w[i] - next * v[i]; r += e * e; }

@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using ChaosDescent.Maps;
+using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
+using ChaosDescent.Runners;
 using ChaosDescent.Statistics;
 
 namespace ChaosDescent.Learning;
@@ -161,12 +165,14 @@ public readonly record struct LossWindowStatistics(int Start, int Length, double
 }
 
 /// <summary>
-/// Full-batch training by the deterministic map θ ↦ θ − η∇L(θ) (or heavy ball), with the diagnostics of the
-/// training map measured on the way:
+/// Full-batch training as a map plus observers: the deterministic map θ ↦ θ − η∇L(θ) (<see cref="GradientDescentMap"/>)
+/// or heavy ball (<see cref="HeavyBallMap"/>) iterated by the one orbit driver <see cref="MapIteration"/>, with the
+/// diagnostics of the training map measured on the way:
 /// <list type="bullet">
-/// <item>the maximal Lyapunov exponent λ = lim (1/n) Σ ln ‖Dφ(θ_t) u_t‖ (eq. (4) of the paper, Thm. 9) with
-/// the tangent map Dφ(θ) u = u − η ∇²L(θ) u evaluated by exact Hessian-vector products and u renormalized every
-/// epoch; heavy ball: D(θ, v) (δθ, δv) = (δθ + δv', δv') with δv' = β δv − η∇²L δθ;</item>
+/// <item>the maximal Lyapunov exponent λ = lim (1/n) Σ ln ‖Dφ(θ_t) u_t‖ (eq. (4) of the paper, Thm. 9) by the
+/// shared tangent engine <see cref="TangentPropagator"/>: the map's tangent action Dφ(θ)u = u − η∇²L(θ)u by exact
+/// Hessian-vector products, fused with the gradient in one pass, u renormalized every epoch; heavy ball:
+/// D(θ, v)(δθ, δv) = (δθ + δv', δv') with δv' = βδv − η∇²Lδθ;</item>
 /// <item>the sharpness λ_max(∇²L(θ_t)) by Lanczos, to compare with 2/η;</item>
 /// <item>loss statistics over the late window and the values of chosen weights there (their histogram is the
 /// empirical distribution that large-η GD converges to, Fig. 6).</item>
@@ -174,131 +180,56 @@ public readonly record struct LossWindowStatistics(int Start, int Length, double
 /// </summary>
 public static class Trainer
 {
-    public static TrainingResult Run(ITrainingLoss loss, ReadOnlySpan<double> initial, TrainingSettings settings,
-        IProgress<double>? progress = null, ITrainingLoss? test = null)
+    public static TrainingResult Run(IScalarField loss, ReadOnlySpan<double> initial, TrainingSettings settings,
+        IProgress<double>? progress = null, IScalarField? test = null)
     {
-        int p = loss.ParameterCount;
+        int p = loss.Dimension;
         if (initial.Length != p) throw new ArgumentException("θ0 length");
         settings.Validate(p);
-        if (test is not null && test.ParameterCount != p) throw new ArgumentException("test loss has a different parameter count");
+        if (test is not null && test.Dimension != p) throw new ArgumentException("test loss has a different parameter count");
         var sw = Stopwatch.StartNew();
         int n = settings.Epochs;
         double eta = settings.LearningRate, beta = settings.Momentum;
-        bool momentum = beta > 0;
+        OptimizerMap map = beta > 0 ? new HeavyBallMap(loss, eta, beta) : new GradientDescentMap(loss, eta);
         int lateLength = Math.Max(1, (int)Math.Round(n * settings.LateFraction));
         int lateStart = n - lateLength;
         int tangentStart = settings.Lyapunov ? Math.Max(0, lateStart - settings.LyapunovWarmup) : int.MaxValue;
 
-        var theta = initial.ToArray();
-        var vel = new double[momentum ? p : 0];
-        var g = new double[p];
-        var u = new double[settings.Lyapunov ? p : 0];
-        var uv = new double[settings.Lyapunov && momentum ? p : 0];
-        var hu = new double[settings.Lyapunov ? p : 0];
-        if (settings.Lyapunov) InitTangent(u, uv, settings.Seed);
-
-        var losses = new double[n + 1];
+        var state = new double[map.StateDimension];
+        initial.CopyTo(state);
+        map.Initialize(state, 1);
+        var tangent = settings.Lyapunov ? new TangentPropagator(map.StateDimension, settings.Seed) : null;
         var logGrowth = new List<double>(settings.Lyapunov ? lateLength : 0);
-        var watched = settings.WatchedParameters ?? [];
-        var traces = watched.Select(_ => new double[lateLength]).ToArray();
-
-        // Sharpness schedule: SharpnessPoints even epochs evenly spread over [0, N), plus θ_N at the end. Even
-        // epochs only: at the edge of stability θ_t often alternates between two sides of a valley (period 2)
-        // whose sharpness differs, and mixing both phases would draw a zigzag.
-        var sharpEpochs = new List<int>();
-        var sharpValues = new List<double>();
-        var sharpSet = new SortedSet<int>();
-        for (int i = 0; i < settings.SharpnessPoints; i++) sharpSet.Add((int)((long)i * n / settings.SharpnessPoints) & ~1);
-        var topVector = new double[p];
-        bool haveTop = false;
-
-        var testSet = new SortedSet<int>();
-        var testEpochs = new List<int>();
-        var testValues = new List<double>();
-        if (test is not null)
-            for (int i = 0; i < settings.TestPoints; i++) testSet.Add((int)((long)i * n / settings.TestPoints));
-
-        double threshold = double.NaN;
-        bool diverged = false;
-        int divergedAt = -1, run = 0;
-        int reportEvery = Math.Max(1, n / 200);
-        for (int t = 0; t < n; t++)
-        {
-            double l;
-            bool tangent = t >= tangentStart;
-            if (tangent) l = loss.HessianVectorProduct(theta, u, hu, g);
-            else l = loss.Gradient(theta, g);
-            losses[t] = l;
-            if (t == 0) threshold = settings.DivergenceFactor * Math.Max(Math.Abs(l), 1);
-            if (!double.IsFinite(l) || l > threshold || !AllFinite(g))
-            {
-                diverged = true;
-                divergedAt = t;
-                break;
-            }
-            if (sharpSet.Contains(t))
-            {
-                var s = Sharpness.Lanczos(loss, theta, settings.LanczosIterations, 1e-6, settings.Seed,
-                    haveTop ? topVector : default, topVector);
-                haveTop = double.IsFinite(s.Largest);
-                sharpEpochs.Add(t);
-                sharpValues.Add(s.Largest);
-            }
-            if (test is not null && testSet.Contains(t))
-            {
-                testEpochs.Add(t);
-                testValues.Add(test.Loss(theta));
-            }
-            if (t >= lateStart)
-                for (int i = 0; i < watched.Length; i++) traces[i][t - lateStart] = theta[watched[i]];
-
-            // One step of the training map and of its tangent map.
-            if (!momentum)
-            {
-                for (int i = 0; i < p; i++) theta[i] -= eta * g[i];
-                if (tangent) for (int i = 0; i < p; i++) u[i] -= eta * hu[i];
-            }
-            else
-            {
-                for (int i = 0; i < p; i++) { vel[i] = beta * vel[i] - eta * g[i]; theta[i] += vel[i]; }
-                if (tangent) for (int i = 0; i < p; i++) { uv[i] = beta * uv[i] - eta * hu[i]; u[i] += uv[i]; }
-            }
-            if (tangent)
-            {
-                double norm = Math.Sqrt(Sharpness.Dot(u, u) + (momentum ? Sharpness.Dot(uv, uv) : 0));
-                if (!(norm > 0) || !double.IsFinite(norm))
-                {
-                    // The tangent collapsed to 0 (e.g. a zero Jacobian direction) or overflowed: restart it.
-                    InitTangent(u, uv, settings.Seed + (ulong)t);
-                }
-                else
-                {
-                    if (t >= lateStart) logGrowth.Add(Math.Log(norm));
-                    double inv = 1 / norm;
-                    for (int i = 0; i < u.Length; i++) u[i] *= inv;
-                    for (int i = 0; i < uv.Length; i++) uv[i] *= inv;
-                }
-            }
-            run = t + 1;
-            if (progress is not null && (t + 1) % reportEvery == 0) progress.Report((double)(t + 1) / n);
-        }
+        var observer = new TrainingObserver(loss, test, settings, lateStart, lateLength, progress);
+        var rng = Xoshiro256.ForStream(settings.Seed, 0); // unused: the training maps are deterministic
+        long run = MapIteration.Run(map, state, n, ref rng, observer, tangent, tangentStart, lateStart, logGrowth);
+        var theta = state[..p];
+        bool diverged = observer.DivergedAt >= 0;
+        int divergedAt = observer.DivergedAt;
+        var losses = observer.Losses;
+        var sharpEpochs = observer.SharpnessEpochs;
+        var sharpValues = observer.SharpnessValues;
+        var testEpochs = observer.TestEpochs;
+        var testValues = observer.TestValues;
+        var watched = observer.Watched;
+        var traces = observer.Traces;
 
         double finalLoss = double.NaN, finalSharp = double.NaN;
         if (!diverged)
         {
-            finalLoss = loss.Loss(theta);
+            finalLoss = loss.Value(theta);
             losses[n] = finalLoss;
             if (!double.IsFinite(finalLoss)) { diverged = true; divergedAt = n; }
         }
         if (!diverged)
         {
-            var s = Sharpness.Lanczos(loss, theta, settings.LanczosIterations, 1e-6, settings.Seed, haveTop ? topVector : default);
+            var s = Sharpness.Lanczos(loss, theta, settings.LanczosIterations, 1e-6, settings.Seed, observer.TopVector);
             finalSharp = s.Largest;
-            if (test is not null) { testEpochs.Add(n); testValues.Add(test.Loss(theta)); }
+            if (test is not null) { testEpochs.Add(n); testValues.Add(test.Value(theta)); }
         }
         else if (sharpValues.Count > 0) finalSharp = sharpValues[^1];
 
-        var lossSeries = diverged ? losses[..(run + 1)] : losses;
+        var lossSeries = diverged ? losses[..((int)run + 1)] : losses;
         var late = diverged
             ? new LossWindowStatistics(lateStart, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, false)
             : LossWindowStatistics.Compute(losses.AsSpan(0, n), lateStart);
@@ -309,7 +240,7 @@ public static class Trainer
         {
             Settings = settings,
             Losses = lossSeries,
-            EpochsRun = run,
+            EpochsRun = (int)run,
             FinalLoss = finalLoss,
             Diverged = diverged,
             DivergedAtEpoch = divergedAt,
@@ -329,14 +260,89 @@ public static class Trainer
         };
     }
 
-    private static void InitTangent(double[] u, double[] uv, ulong seed)
+    /// <summary>
+    /// The observers of a training run: L(θ_t) every epoch (the value the map's gradient pass computed anyway) and the
+    /// divergence test on it and on ∇L; the sharpness on its schedule; the test loss; the watched weights over the
+    /// late window; progress.
+    /// </summary>
+    private sealed class TrainingObserver : IOrbitObserver
     {
-        var rng = Numerics.Xoshiro256.ForStream(seed, 0x7A_4E47);
-        for (int i = 0; i < u.Length; i++) u[i] = rng.NextGaussian();
-        for (int i = 0; i < uv.Length; i++) uv[i] = rng.NextGaussian();
-        double norm = Math.Sqrt(Sharpness.Dot(u, u) + Sharpness.Dot(uv, uv));
-        for (int i = 0; i < u.Length; i++) u[i] /= norm;
-        for (int i = 0; i < uv.Length; i++) uv[i] /= norm;
+        private readonly IScalarField _loss;
+        private readonly IScalarField? _test;
+        private readonly TrainingSettings _settings;
+        private readonly int _lateStart;
+        private readonly SortedSet<int> _sharpSet = new();
+        private readonly SortedSet<int> _testSet = new();
+        private readonly double[] _topVector;
+        private readonly IProgress<double>? _progress;
+        private readonly int _reportEvery;
+        private bool _haveTop;
+        private double _threshold = double.NaN;
+
+        public TrainingObserver(IScalarField loss, IScalarField? test, TrainingSettings settings, int lateStart, int lateLength,
+            IProgress<double>? progress)
+        {
+            int n = settings.Epochs;
+            _loss = loss;
+            _test = test;
+            _settings = settings;
+            _lateStart = lateStart;
+            _progress = progress;
+            _reportEvery = Math.Max(1, n / 200);
+            Losses = new double[n + 1];
+            Watched = settings.WatchedParameters ?? [];
+            Traces = Watched.Select(_ => new double[lateLength]).ToArray();
+            // Sharpness schedule: SharpnessPoints even epochs evenly spread over [0, N), plus θ_N at the end. Even
+            // epochs only: at the edge of stability θ_t often alternates between two sides of a valley (period 2)
+            // whose sharpness differs, and mixing both phases would draw a zigzag.
+            for (int i = 0; i < settings.SharpnessPoints; i++) _sharpSet.Add((int)((long)i * n / settings.SharpnessPoints) & ~1);
+            if (test is not null)
+                for (int i = 0; i < settings.TestPoints; i++) _testSet.Add((int)((long)i * n / settings.TestPoints));
+            _topVector = new double[loss.Dimension];
+        }
+
+        public double[] Losses { get; }
+        public int[] Watched { get; }
+        public double[][] Traces { get; }
+        public List<int> SharpnessEpochs { get; } = [];
+        public List<double> SharpnessValues { get; } = [];
+        public List<int> TestEpochs { get; } = [];
+        public List<double> TestValues { get; } = [];
+        public int DivergedAt { get; private set; } = -1;
+
+        /// <summary>The last top Ritz vector (the start of the next Lanczos run), empty before the first.</summary>
+        public ReadOnlySpan<double> TopVector => _haveTop ? _topVector : default;
+
+        public bool NeedsValue(long step) => true;
+
+        public bool Observe(long step, ReadOnlySpan<double> state, double l, ReadOnlySpan<double> gradient)
+        {
+            int t = (int)step;
+            var theta = state[.._loss.Dimension];
+            Losses[t] = l;
+            if (t == 0) _threshold = _settings.DivergenceFactor * Math.Max(Math.Abs(l), 1);
+            if (!double.IsFinite(l) || l > _threshold || !AllFinite(gradient))
+            {
+                DivergedAt = t;
+                return false;
+            }
+            if (_sharpSet.Contains(t))
+            {
+                var s = Sharpness.Lanczos(_loss, theta, _settings.LanczosIterations, 1e-6, _settings.Seed, TopVector, _topVector);
+                _haveTop = double.IsFinite(s.Largest);
+                SharpnessEpochs.Add(t);
+                SharpnessValues.Add(s.Largest);
+            }
+            if (_test is not null && _testSet.Contains(t))
+            {
+                TestEpochs.Add(t);
+                TestValues.Add(_test.Value(theta));
+            }
+            if (t >= _lateStart)
+                for (int i = 0; i < Watched.Length; i++) Traces[i][t - _lateStart] = theta[Watched[i]];
+            if (_progress is not null && (t + 1) % _reportEvery == 0) _progress.Report((double)(t + 1) / _settings.Epochs);
+            return true;
+        }
     }
 
     private static bool AllFinite(ReadOnlySpan<double> x)

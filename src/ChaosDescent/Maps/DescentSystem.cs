@@ -24,10 +24,9 @@ public sealed record DescentSystem
     public MapOptions MapOptions { get; init; } = new();
 
     /// <summary>The objective as f = f0 + f1,ε (a user error naming <paramref name="analysis"/> otherwise).</summary>
-    public MultiscaleObjective RequireMultiscale(string analysis) => Objective switch
+    public MultiscaleObjective RequireMultiscale(string analysis) => RequireObjective(analysis) switch
     {
         MultiscaleObjective m => m,
-        null => throw new UserInputException($"'{analysis}' needs an objective (--objective NAME or formulas --f0/--f1/--f)"),
         _ => throw new UserInputException($"'{analysis}' needs an objective of the form f = f0 + f1,eps"),
     };
 
@@ -35,9 +34,14 @@ public sealed record DescentSystem
     public double RequireLearningRate(string analysis) =>
         LearningRate ?? throw new UserInputException($"'{analysis}' needs a learning rate (--eta)");
 
-    /// <summary>The optimizer map φ of this system (one optimizer step, with its tangent map).</summary>
+    /// <summary>The objective, any <see cref="IScalarField"/> (a user error naming <paramref name="analysis"/> when there is none).</summary>
+    public IScalarField RequireObjective(string analysis) =>
+        Objective ?? throw new UserInputException($"'{analysis}' needs an objective (--objective NAME or formulas --f0/--f1/--f)");
+
+    /// <summary>The optimizer map φ of this system (one optimizer step, with its tangent map) on any objective; the
+    /// stochastic and Gaussian maps, whose noise is Cond. 1's ζ, still need f = f0 + f1,ε.</summary>
     public OptimizerMap CreateMap(string analysis) =>
-        MapFactory.Create(Map, RequireMultiscale(analysis), RequireLearningRate(analysis), MapOptions);
+        MapFactory.Create(Map, RequireObjective(analysis), RequireLearningRate(analysis), MapOptions);
 
     public DescentSystem WithLearningRate(double eta) => this with { LearningRate = eta };
 }

@@ -5,8 +5,10 @@ using ChaosDescent.Objectives;
 namespace ChaosDescent.Maps;
 
 /// <summary>Gradient descent φ(x) = x − η∇f(x) = x − η∇f0(x) − η∇f1,ε(x) (Sec. 1.1).</summary>
-public sealed class GradientDescentMap(MultiscaleObjective objective, double learningRate) : OptimizerMap(objective, learningRate)
+public sealed class GradientDescentMap(IScalarField objective, double learningRate) : OptimizerMap(objective, learningRate)
 {
+    private readonly MultiscaleObjective? _fused = objective as MultiscaleObjective;
+
     public override string Name => "gd";
     public override int ScratchLength(int count) => Dimension * count;
 
@@ -14,18 +16,22 @@ public sealed class GradientDescentMap(MultiscaleObjective objective, double lea
     {
         int n = Dimension * count;
         var x = state[..n];
-        if (Objective.TryGradientStep(x, count, LearningRate)) return; // one fused pass, same arithmetic
+        if (_fused is not null && _fused.TryGradientStep(x, count, LearningRate)) return; // one fused pass, same arithmetic
         var g = scratch[..n];
         g.Clear();
         Objective.AccumulateGradient(x, g, count);
         TensorPrimitives.MultiplyAdd(g, -LearningRate, x, x);
     }
 
-    public override void Jacobian(ReadOnlySpan<double> state, Span<double> jacobian) =>
-        WriteGradientStepJacobian(state[..Dimension], jacobian, Dimension, 0, 0, 1);
+    public override void Advance(Span<double> state, Span<double> direction) =>
+        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
+
+    /// <summary>Dφ·u = u − η∇²f·u (the Jacobian I − η∇²f(x), symmetric).</summary>
+    protected override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image) =>
+        TensorPrimitives.MultiplyAdd(image[..Dimension], -LearningRate, tangent[..Dimension], image[..Dimension]);
 
     public override OptimizerMap WithLearningRate(double learningRate) => new GradientDescentMap(Objective, learningRate);
-    public override OptimizerMap WithObjective(MultiscaleObjective objective) => new GradientDescentMap(objective, LearningRate);
+    public override OptimizerMap WithObjective(IScalarField objective) => new GradientDescentMap(objective, LearningRate);
 }
 
 /// <summary>
@@ -35,10 +41,14 @@ public sealed class GradientDescentMap(MultiscaleObjective objective, double lea
 /// </summary>
 public sealed class StochasticMap : OptimizerMap
 {
-    public StochasticMap(MultiscaleObjective objective, double learningRate) : base(objective, learningRate)
+    private readonly MultiscaleObjective _objective;
+
+    public StochasticMap(IScalarField objective, double learningRate) : base(objective, learningRate)
     {
-        if (objective.Micro is null)
-            throw new UserInputException($"objective '{objective.Name}' has no micro-scale: the stochastic map needs the ζ of Cond. 1");
+        _objective = objective as MultiscaleObjective
+            ?? throw new UserInputException("the stochastic map needs an objective of the form f = f0 + f1,eps (its noise is the ζ of Cond. 1)");
+        if (_objective.Micro is null)
+            throw new UserInputException($"objective '{_objective.Name}' has no micro-scale: the stochastic map needs the ζ of Cond. 1");
     }
 
     public override string Name => "stochastic";
@@ -51,14 +61,30 @@ public sealed class StochasticMap : OptimizerMap
         var g = scratch[..n];
         var z = scratch.Slice(n, n);
         g.Clear();
-        Objective.Macro.AccumulateGradient(x, g, count);
-        Objective.Micro!.SampleNoiseBlock(x, Objective.Epsilon, ref rng, z, count);
+        _objective.Macro.AccumulateGradient(x, g, count);
+        _objective.Micro!.SampleNoiseBlock(x, _objective.Epsilon, ref rng, z, count);
         TensorPrimitives.Subtract(z, g, g);                      // ζ − ∇f0
         TensorPrimitives.MultiplyAdd(g, LearningRate, x, x);     // x + η(ζ − ∇f0)
     }
 
+    /// <summary>Direction ∇f0(x) − ζ (so that x − η·direction is the step above, to the bit).</summary>
+    public override double Evaluate(ReadOnlySpan<double> state, Span<double> direction, ref Xoshiro256 rng, bool withValue)
+    {
+        int d = Dimension;
+        var x = state[..d];
+        Span<double> z = stackalloc double[d];
+        direction.Clear();
+        _objective.Macro.AccumulateGradient(x, direction, 1);
+        _objective.Micro!.SampleNoiseBlock(x, _objective.Epsilon, ref rng, z, 1);
+        TensorPrimitives.Subtract(direction[..d], z, direction[..d]);
+        return double.NaN;
+    }
+
+    public override void Advance(Span<double> state, Span<double> direction) =>
+        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
+
     public override OptimizerMap WithLearningRate(double learningRate) => new StochasticMap(Objective, learningRate);
-    public override OptimizerMap WithObjective(MultiscaleObjective objective) => new StochasticMap(objective, LearningRate);
+    public override OptimizerMap WithObjective(IScalarField objective) => new StochasticMap(objective, LearningRate);
 }
 
 /// <summary>
@@ -68,11 +94,14 @@ public sealed class StochasticMap : OptimizerMap
 public sealed class GaussianMap : OptimizerMap
 {
     private readonly double[] _chol; // lower-triangular Cholesky factor of Cov ζ, row-major
+    private readonly MultiscaleObjective _objective;
 
-    public GaussianMap(MultiscaleObjective objective, double learningRate) : base(objective, learningRate)
+    public GaussianMap(IScalarField objective, double learningRate) : base(objective, learningRate)
     {
-        var stats = objective.Micro?.NoiseStatistics
-            ?? throw new UserInputException($"objective '{objective.Name}': the Gaussian map needs a position-independent ζ covariance (periodic or quasi-periodic micro-scale)");
+        _objective = objective as MultiscaleObjective
+            ?? throw new UserInputException("the Gaussian map needs an objective of the form f = f0 + f1,eps (its noise has the covariance of the ζ of Cond. 1)");
+        var stats = _objective.Micro?.NoiseStatistics
+            ?? throw new UserInputException($"objective '{_objective.Name}': the Gaussian map needs a position-independent ζ covariance (periodic or quasi-periodic micro-scale)");
         int d = Dimension;
         var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(d, d, (i, j) => stats.Covariance[i * d + j]);
         var l = m.Cholesky().Factor;
@@ -90,7 +119,7 @@ public sealed class GaussianMap : OptimizerMap
         var x = state[..n];
         var g = scratch[..n];
         g.Clear();
-        Objective.Macro.AccumulateGradient(x, g, count);
+        _objective.Macro.AccumulateGradient(x, g, count);
         TensorPrimitives.MultiplyAdd(g, -LearningRate, x, x);
         Span<double> xi = stackalloc double[d];
         for (int i = 0; i < count; i++)
@@ -105,14 +134,37 @@ public sealed class GaussianMap : OptimizerMap
         }
     }
 
+    /// <summary>Direction ∇f0(x) − Lξ (x − η·direction equals the step above up to the rounding of one addition).</summary>
+    public override double Evaluate(ReadOnlySpan<double> state, Span<double> direction, ref Xoshiro256 rng, bool withValue)
+    {
+        int d = Dimension;
+        direction.Clear();
+        _objective.Macro.AccumulateGradient(state[..d], direction, 1);
+        Span<double> xi = stackalloc double[d];
+        for (int k = 0; k < d; k++) xi[k] = rng.NextGaussian();
+        for (int k = 0; k < d; k++)
+        {
+            double s = 0;
+            for (int j = 0; j <= k; j++) s += _chol[k * d + j] * xi[j];
+            direction[k] -= s;
+        }
+        return double.NaN;
+    }
+
+    public override void Advance(Span<double> state, Span<double> direction) =>
+        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
+
     public override OptimizerMap WithLearningRate(double learningRate) => new GaussianMap(Objective, learningRate);
-    public override OptimizerMap WithObjective(MultiscaleObjective objective) => new GaussianMap(objective, LearningRate);
+    public override OptimizerMap WithObjective(IScalarField objective) => new GaussianMap(objective, LearningRate);
 }
 
-/// <summary>Heavy ball (Polyak 1964; D.4.1): v_{n+1} = γ v_n − η∇f(x_n), x_{n+1} = x_n + v_{n+1}, v_0 = 0.</summary>
+/// <summary>
+/// Heavy ball (Polyak 1964; D.4.1): v_{n+1} = γ v_n − η∇f(x_n), x_{n+1} = x_n + v_{n+1}, v_0 = 0 — the one
+/// implementation, for multiscale objectives (Figs. 18–19) and network training alike.
+/// </summary>
 public sealed class HeavyBallMap : OptimizerMap
 {
-    public HeavyBallMap(MultiscaleObjective objective, double learningRate, double momentum) : base(objective, learningRate)
+    public HeavyBallMap(IScalarField objective, double learningRate, double momentum) : base(objective, learningRate)
     {
         if (!(momentum >= 0 && momentum < 1)) throw new UserInputException($"momentum γ must be in [0, 1) (got {momentum})");
         Momentum = momentum;
@@ -140,23 +192,33 @@ public sealed class HeavyBallMap : OptimizerMap
         TensorPrimitives.Add(x, v, x);
     }
 
-    /// <summary>J = [[I − ηH, γI], [−ηH, γI]] on the state (x, v).</summary>
-    public override void Jacobian(ReadOnlySpan<double> state, Span<double> jacobian)
+    public override void Advance(Span<double> state, Span<double> direction)
     {
-        int d = Dimension, s = 2 * d;
-        jacobian[..(s * s)].Clear();
-        WriteGradientStepJacobian(state[..d], jacobian, s, 0, 0, 1);
-        WriteGradientStepJacobian(state[..d], jacobian, s, d, 0, 1);
+        int d = Dimension;
+        var x = state[..d];
+        var v = state.Slice(d, d);
+        TensorPrimitives.Multiply(v, Momentum, v);
+        TensorPrimitives.MultiplyAdd(direction[..d], -LearningRate, v, v);
+        TensorPrimitives.Add(x, v, x);
+    }
+
+    /// <summary>On (δx, δv): δv′ = γδv − η∇²f·δx, δx′ = δx + δv′, i.e. J = [[I − ηH, γI], [−ηH, γI]].</summary>
+    protected override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image)
+    {
+        int d = Dimension;
+        var dx = tangent[..d];
+        var dv = tangent.Slice(d, d);
+        var ix = image[..d];
+        var iv = image.Slice(d, d); // holds ∇²f·δx on entry
         for (int i = 0; i < d; i++)
         {
-            jacobian[(d + i) * s + i] -= 1; // −ηH = (I − ηH) − I
-            jacobian[i * s + d + i] = Momentum;
-            jacobian[(d + i) * s + d + i] = Momentum;
+            iv[i] = Momentum * dv[i] - LearningRate * iv[i];
+            ix[i] = dx[i] + iv[i];
         }
     }
 
     public override OptimizerMap WithLearningRate(double learningRate) => new HeavyBallMap(Objective, learningRate, Momentum);
-    public override OptimizerMap WithObjective(MultiscaleObjective objective) => new HeavyBallMap(objective, LearningRate, Momentum);
+    public override OptimizerMap WithObjective(IScalarField objective) => new HeavyBallMap(objective, LearningRate, Momentum);
 }
 
 /// <summary>
@@ -165,7 +227,7 @@ public sealed class HeavyBallMap : OptimizerMap
 /// </summary>
 public sealed class NesterovMap : OptimizerMap
 {
-    public NesterovMap(MultiscaleObjective objective, double learningRate, double strongConvexity) : base(objective, learningRate)
+    public NesterovMap(IScalarField objective, double learningRate, double strongConvexity) : base(objective, learningRate)
     {
         if (!(strongConvexity > 0) || !double.IsFinite(strongConvexity))
             throw new UserInputException($"NAG-SC needs a positive strong-convexity constant μ (got {strongConvexity}); pass --mu");
@@ -204,18 +266,36 @@ public sealed class NesterovMap : OptimizerMap
         yNew.CopyTo(y);
     }
 
-    /// <summary>On (x, y): dx'/dx = (1+c)(I − ηH), dx'/dy = −cI, dy'/dx = I − ηH, dy'/dy = 0.</summary>
-    public override void Jacobian(ReadOnlySpan<double> state, Span<double> jacobian)
+    public override void Advance(Span<double> state, Span<double> direction)
     {
-        int d = Dimension, s = 2 * d;
-        jacobian[..(s * s)].Clear();
-        WriteGradientStepJacobian(state[..d], jacobian, s, 0, 0, 1 + Coefficient);
-        WriteGradientStepJacobian(state[..d], jacobian, s, d, 0, 1);
-        for (int i = 0; i < d; i++) jacobian[i * s + d + i] = -Coefficient;
+        int d = Dimension;
+        var x = state[..d];
+        var y = state.Slice(d, d);
+        var yNew = direction[..d];
+        TensorPrimitives.MultiplyAdd(yNew, -LearningRate, x, yNew);       // y' = x − η∇f(x)
+        TensorPrimitives.Subtract(yNew, y, x);                            // x ← y' − y
+        TensorPrimitives.MultiplyAdd(x, Coefficient, yNew, x);            // x ← y' + c(y' − y)
+        yNew.CopyTo(y);
+    }
+
+    /// <summary>On (δx, δy): δy′ = δx − η∇²f·δx, δx′ = (1 + c)δy′ − cδy, i.e. dx'/dx = (1+c)(I − ηH), dx'/dy = −cI,
+    /// dy'/dx = I − ηH, dy'/dy = 0.</summary>
+    protected override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image)
+    {
+        int d = Dimension;
+        var dx = tangent[..d];
+        var dy = tangent.Slice(d, d);
+        var ix = image[..d];
+        var iy = image.Slice(d, d); // holds ∇²f·δx on entry
+        for (int i = 0; i < d; i++)
+        {
+            iy[i] = dx[i] - LearningRate * iy[i];
+            ix[i] = (1 + Coefficient) * iy[i] - Coefficient * dy[i];
+        }
     }
 
     public override OptimizerMap WithLearningRate(double learningRate) => new NesterovMap(Objective, learningRate, StrongConvexity);
-    public override OptimizerMap WithObjective(MultiscaleObjective objective) => new NesterovMap(objective, LearningRate, StrongConvexity);
+    public override OptimizerMap WithObjective(IScalarField objective) => new NesterovMap(objective, LearningRate, StrongConvexity);
 }
 
 /// <summary>Options of <see cref="MapFactory.Create"/>.</summary>
@@ -233,7 +313,9 @@ public static class MapFactory
 {
     public static IReadOnlyList<string> Names { get; } = ["gd", "stochastic", "gaussian", "heavyball", "nag"];
 
-    public static OptimizerMap Create(string name, MultiscaleObjective objective, double learningRate, MapOptions? options = null)
+    /// <summary>The map <paramref name="name"/> on any objective; stochastic and gaussian need f = f0 + f1,ε (their noise
+    /// is Cond. 1's ζ), NAG-SC takes μ from f0 when the objective is multiscale and from <see cref="MapOptions"/> otherwise.</summary>
+    public static OptimizerMap Create(string name, IScalarField objective, double learningRate, MapOptions? options = null)
     {
         options ??= new MapOptions();
         return name.ToLowerInvariant() switch
@@ -242,9 +324,15 @@ public static class MapFactory
             "stochastic" => new StochasticMap(objective, learningRate),
             "gaussian" => new GaussianMap(objective, learningRate),
             "heavyball" => new HeavyBallMap(objective, learningRate, options.Momentum),
-            "nag" => new NesterovMap(objective, learningRate, options.StrongConvexity ?? objective.Macro.StrongConvexity
-                ?? throw new UserInputException($"f0 of '{objective.Name}' is not strongly convex: give NAG-SC's μ with --mu")),
+            "nag" => new NesterovMap(objective, learningRate, options.StrongConvexity ?? StrongConvexityOf(objective)),
             _ => throw new UserInputException($"unknown map '{name}'; known: {string.Join(", ", Names)}"),
         };
     }
+
+    private static double StrongConvexityOf(IScalarField objective) => objective switch
+    {
+        MultiscaleObjective m => m.Macro.StrongConvexity
+            ?? throw new UserInputException($"f0 of '{m.Name}' is not strongly convex: give NAG-SC's μ with --mu"),
+        _ => throw new UserInputException("NAG-SC needs the strong-convexity constant μ of the objective: give it with --mu"),
+    };
 }

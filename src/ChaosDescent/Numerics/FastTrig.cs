@@ -244,6 +244,68 @@ public static class FastTrig
         return Vector256.FusedMultiplyAdd(s, u, Vector256<double>.One);
     }
 
+    // ---------------------------------------------------------------- sin and cos of one argument, per width
+
+    /// <summary>sin and cos of each lane with one shared reduction: the same operations as <see cref="SinV512"/> and
+    /// <see cref="CosV512"/>, so each result is bit-identical to theirs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector512<double> Sin, Vector512<double> Cos) SinCosV512(Vector512<double> x)
+    {
+        var t = Vector512.FusedMultiplyAdd(x, Vector512.Create(InvPi), Vector512.Create(Magic));
+        var m = t - Vector512.Create(Magic);
+        var r = Vector512.FusedMultiplyAdd(m, Vector512.Create(-PiA), x);
+        r = Vector512.FusedMultiplyAdd(m, Vector512.Create(-PiB), r);
+        var sign = Vector512.ShiftLeft(t.AsInt64(), 63).AsDouble();
+        return (SinPolyV512(r) ^ sign, CosPolyV512(r) ^ sign);
+    }
+
+    /// <summary>The 256-bit twin of <see cref="SinCosV512"/> (bit-identical per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<double> Sin, Vector256<double> Cos) SinCosV256(Vector256<double> x)
+    {
+        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(InvPi), Vector256.Create(Magic));
+        var m = t - Vector256.Create(Magic);
+        var r = Vector256.FusedMultiplyAdd(m, Vector256.Create(-PiA), x);
+        r = Vector256.FusedMultiplyAdd(m, Vector256.Create(-PiB), r);
+        var sign = Vector256.ShiftLeft(t.AsInt64(), 63).AsDouble();
+        return (SinPolyV256(r) ^ sign, CosPolyV256(r) ^ sign);
+    }
+
+    /// <summary>
+    /// The vector kernels' arithmetic on one double, operation for operation (<see cref="Math.FusedMultiplyAdd"/> is
+    /// the same correctly rounded fused operation as the vector FMA; the parity and sign are the same bit
+    /// manipulations), so it returns the same bits as any lane of <see cref="SinCosV512"/>/<see cref="SinCosV256"/> on
+    /// every machine — the scalar path of kernels whose results must not depend on the SIMD width. It is not
+    /// <see cref="SinScalar"/>/<see cref="CosScalar"/> (those are the runtime's functions).
+    /// </summary>
+    internal static (double Sin, double Cos) SinCosPortable(double x)
+    {
+        double t = Math.FusedMultiplyAdd(x, InvPi, Magic);
+        double m = t - Magic;
+        double r = Math.FusedMultiplyAdd(m, -PiA, x);
+        r = Math.FusedMultiplyAdd(m, -PiB, r);
+        long sign = BitConverter.DoubleToInt64Bits(t) << 63;
+        double s = r * r;
+        double u = Math.FusedMultiplyAdd(C8, s, C7);
+        u = Math.FusedMultiplyAdd(u, s, C6);
+        u = Math.FusedMultiplyAdd(u, s, C5);
+        u = Math.FusedMultiplyAdd(u, s, C4);
+        u = Math.FusedMultiplyAdd(u, s, C3);
+        u = Math.FusedMultiplyAdd(u, s, C2);
+        u = Math.FusedMultiplyAdd(u, s, C1);
+        double sin = Math.FusedMultiplyAdd(s, u * r, r);
+        double k = Math.FusedMultiplyAdd(K8, s, K7);
+        k = Math.FusedMultiplyAdd(k, s, K6);
+        k = Math.FusedMultiplyAdd(k, s, K5);
+        k = Math.FusedMultiplyAdd(k, s, K4);
+        k = Math.FusedMultiplyAdd(k, s, K3);
+        k = Math.FusedMultiplyAdd(k, s, K2);
+        k = Math.FusedMultiplyAdd(k, s, K1);
+        double cos = Math.FusedMultiplyAdd(s, k, 1.0);
+        return (BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(sin) ^ sign),
+            BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(cos) ^ sign));
+    }
+
     /// <summary>The scalar fallback: the runtime's correctly rounded-in-practice cos.</summary>
     internal static double CosScalar(double x) => Math.Cos(x);
 

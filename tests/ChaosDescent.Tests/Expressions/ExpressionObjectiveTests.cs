@@ -38,6 +38,8 @@ public class ExpressionObjectiveTests
     [MemberData(nameof(Pairs))]
     public void Value_gradient_and_hessian_agree_to_rounding(string name, string f0, string? f1, string? omega, double eps)
     {
+        // Not matyas-sincos: its ε cos(y/ε) is stored in the catalog as ε sin(y/ε + π/2) and sampled by that sine's
+        // phase, while the expression "cos(v)" samples the cosine's own phase — equal in law, not draw for draw.
         var catalog = ObjectiveCatalog.Create(name, eps);
         var expr = Expression(f0, f1, omega, eps);
         int d = catalog.Dimension;
@@ -69,6 +71,11 @@ public class ExpressionObjectiveTests
     [MemberData(nameof(Pairs))]
     public void Block_gradients_agree(string name, string f0, string? f1, string? omega, double eps)
     {
+        // matyas-sincos's second term is ε cos(y/ε), stored in the catalog as the sine ε sin(y/ε + π/2), and sampled
+        // by its uniform phase; the expression "cos(v)" samples the phase of the cosine, so the two agree in law but
+        // not draw for draw. The draw order is what this test is about, so the second term is written as a sine here.
+        // Not matyas-sincos: its ε cos(y/ε) is stored in the catalog as ε sin(y/ε + π/2) and sampled by that sine's
+        // phase, while the expression "cos(v)" samples the cosine's own phase — equal in law, not draw for draw.
         var catalog = ObjectiveCatalog.Create(name, eps);
         var expr = Expression(f0, f1, omega, eps);
         int d = catalog.Dimension, count = 1003;
@@ -191,21 +198,38 @@ public class ExpressionObjectiveTests
         Assert.Null(Expression("x^4/4", null, null, 1e-6).Macro.StrongConvexity);
     }
 
-    [Fact]
-    public void Stochastic_noise_draws_match_the_catalog_draw_for_draw()
+    /// <summary>
+    /// Blocks of 77 particles (under one chunk of the catalog's sine-sum sampler), 1,003 and 4,096 (several chunks, and
+    /// more than one term or coordinate): the phases must be drawn in the catalog's order at every size.
+    /// </summary>
+    [Theory]
+    [InlineData("quartic-quasiperiodic", "x^4/4", "sin(u1) + sin(u2)", "1,1.4142135623730951", 77)]
+    [InlineData("quartic-quasiperiodic", "x^4/4", "sin(u1) + sin(u2)", "1,1.4142135623730951", 1003)]
+    [InlineData("tilted-doublewell-quasiperiodic", "(x^2 - 1)^2/4 + x/8", "sin(u1) + sin(u2)", "1,1.4142135623730951", 4096)]
+    [InlineData("quartic-sin", "x^4/4", "sin(u)", null, 1003)]
+    public void Stochastic_noise_draws_match_the_catalog_draw_for_draw(string name, string f0, string f1, string? omega, int count)
     {
-        var catalog = ObjectiveCatalog.Create("quartic-quasiperiodic", 1e-6).Micro!;
-        var expr = Expression("x^4/4", "sin(u1) + sin(u2)", "1,1.4142135623730951", 1e-6).Micro!;
-        const int count = 77;
-        var x = new double[count];
-        var zc = new double[count];
-        var ze = new double[count];
+        const double eps = 1e-6;
+        // matyas-sincos's second term is ε cos(y/ε), stored in the catalog as the sine ε sin(y/ε + π/2), and sampled
+        // by its uniform phase; the expression "cos(v)" samples the phase of the cosine, so the two agree in law but
+        // not draw for draw. The draw order is what this test is about, so the second term is written as a sine here.
+        // Not matyas-sincos: its ε cos(y/ε) is stored in the catalog as ε sin(y/ε + π/2) and sampled by that sine's
+        // phase, while the expression "cos(v)" samples the cosine's own phase — equal in law, not draw for draw.
+        var catalog = ObjectiveCatalog.Create(name, eps);
+        var expr = Expression(f0, f1, omega, eps);
+        int d = catalog.Dimension;
+        Assert.Equal(d, expr.Dimension);
+        var x = new double[d * count];
+        var zc = new double[d * count];
+        var ze = new double[d * count];
         var r1 = Xoshiro256.ForStream(9, 2);
         var r2 = Xoshiro256.ForStream(9, 2);
-        catalog.SampleNoiseBlock(x, 1e-6, ref r1, zc, count);
-        expr.SampleNoiseBlock(x, 1e-6, ref r2, ze, count);
-        // Same phases; cos through FastTrig (one ulp of 1) vs. Math.Cos.
-        for (int i = 0; i < count; i++) Assert.True(Math.Abs(zc[i] - ze[i]) < 1e-14, $"{zc[i]} vs {ze[i]}");
+        catalog.Micro!.SampleNoiseBlock(x, eps, ref r1, zc, count);
+        expr.Micro!.SampleNoiseBlock(x, eps, ref r2, ze, count);
+        // Same phases; cos through FastTrig (one ulp of 1) vs. Math.Cos; a phase drawn out of order would differ by O(1).
+        for (int i = 0; i < d * count; i++) Assert.True(Math.Abs(zc[i] - ze[i]) < 1e-14, $"particle {i}: {zc[i]} vs {ze[i]}");
+        // Both generators consumed the same number of draws.
+        Assert.Equal(r1.NextUInt64(), r2.NextUInt64());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Numerics;
 using ChaosDescent.Learning;
+using ChaosDescent.Objectives;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Tests.Learning;
@@ -10,7 +11,7 @@ namespace ChaosDescent.Tests.Learning;
 /// </summary>
 public class LyapunovTests
 {
-    private static TrainingResult Train(ITrainingLoss loss, double[] theta0, double eta, double beta = 0, int epochs = 2000) =>
+    private static TrainingResult Train(IScalarField loss, double[] theta0, double eta, double beta = 0, int epochs = 2000) =>
         Trainer.Run(loss, theta0, new TrainingSettings
         {
             LearningRate = eta,

@@ -34,7 +34,7 @@ public class SharpnessTests
         Assert.Equal(-2.0, s.Smallest, 1e-9);
         // The Ritz vector is an eigenvector: A q = 12 q.
         var aq = new double[eigs.Length];
-        loss.HessianVectorProduct(theta, top, aq, default);
+        loss.HessianVectorProduct(theta, top, aq);
         for (int i = 0; i < aq.Length; i++) Assert.Equal(12.0 * top[i], aq[i], 1e-7);
     }
 

@@ -98,10 +98,12 @@ public sealed class Fig67Reproduction : IReproduction
             0.25, turnsLarge, $"late-window std of {wName}: {F(wStdLarge)}; it moves back and forth instead of settling"));
         res.Checks.Add(Check.AtMost("fig7-weights-settle", $"η = {F(SmallLr)}: fraction of late epochs in which {wName} reverses direction",
             0.01, turnsSmall, $"late-window std of {wName}: {F(wStdSmall)} (a slow monotone drift into the minimum)"));
-        res.Checks.Add(Check.AtMost("fig6-lyapunov", $"η = {F(LargeLr)}: maximal Lyapunov exponent minus 2 SE (per epoch; > 0 would be chaos)",
-            0, large.Lyapunov - 2 * large.LyapunovStandardError,
+        res.Checks.Add(Check.AtMost("fig6-lyapunov", $"η = {F(LargeLr)}: maximal Lyapunov exponent minus {Check.ZOneSided} SE (per epoch; > 0 would be measurable chaos)",
+            0, large.Lyapunov - Check.ZOneSided * large.LyapunovStandardError,
             $"λ = {F(large.Lyapunov)} ± {F(large.LyapunovStandardError)} over {large.LyapunovEpochs} epochs. The paper calls Fig. 6 'stochasticity originated from chaos'; " +
-            "under standardized data we measure non-convergence at the edge of stability with λ ≈ 0 (marginal, not measurably chaotic) — see docs/learning.md for runs with the target in dB."));
+            "under standardized data we measure non-convergence at the edge of stability with λ ≈ 0 (marginal, not measurably chaotic). " +
+            $"Design false-alarm rate 5e-5 for a marginal orbit (λ = 0: one-sided normal tail at {Check.ZOneSided} SE); over 32 initializations at this η, 1 is chaotic by λ − 2 SE > 0 " +
+            "(see sec3.3-initializations), which the test does not exclude: a rare chaotic initialization is a true failure of this single-run claim.").AtBudget());
         res.Checks.Add(Check.True("paper-large-lr-standardized", $"under standardized data the paper's large η = {F(PaperLargeLr)} still converges within {epochs} epochs",
             paperLarge.Late.Converged, $"λ_max = {F(paperLarge.FinalSharpness)} < 2/η = {F(2 / PaperLargeLr)}: below the transition (see the sweep); our large η is {F(LargeLr)}"));
         if (dbRuns.Length > 0)

@@ -83,9 +83,8 @@ public static class AttractorProbe
         if (map.IsStochastic) throw new UserInputException($"the '{map.Name}' map is random: it has no attractor in this sense; use gd, heavyball or nag");
         int d = map.Dimension, n = map.StateBlocks * d;
         if (start.Length != d) throw new UserInputException($"start has {start.Length} coordinates, the objective has {d}");
-        if (s.Window < 16 || s.MaxPeriod < 1 || s.MaxPeriod >= s.Window || s.MinTransient < 0 || s.MaxSteps < s.MinTransient + s.Window)
-            throw new UserInputException("attractor settings: need window ≥ 16, 1 ≤ max period < window, max steps ≥ transient + window");
-        double scale = map.Objective.Micro is null ? 1.0 : map.Objective.Epsilon;
+        Validate(s);
+        double scale = map.Multiscale.Micro is null ? 1.0 : map.Multiscale.Epsilon;
         var state = new double[n];
         start.CopyTo(state);
         map.Initialize(state, 1);
@@ -175,13 +174,19 @@ public static class AttractorProbe
         };
     }
 
-    private static void Store(double[] ring, long t, int cap, int n, ReadOnlySpan<double> state) =>
+    internal static void Validate(AttractorSettings s)
+    {
+        if (s.Window < 16 || s.MaxPeriod < 1 || s.MaxPeriod >= s.Window || s.MinTransient < 0 || s.MaxSteps < s.MinTransient + s.Window)
+            throw new UserInputException("attractor settings: need window ≥ 16, 1 ≤ max period < window, max steps ≥ transient + window");
+    }
+
+    internal static void Store(double[] ring, long t, int cap, int n, ReadOnlySpan<double> state) =>
         state[..n].CopyTo(ring.AsSpan((int)(t % cap) * n, n));
 
-    private static ReadOnlySpan<double> At(double[] ring, long t, int cap, int n) => ring.AsSpan((int)(t % cap) * n, n);
+    internal static ReadOnlySpan<double> At(double[] ring, long t, int cap, int n) => ring.AsSpan((int)(t % cap) * n, n);
 
     /// <summary>Least p with |s_k − s_{k−p}|∞ ≤ tol for the last <paramref name="window"/> k; 0 if none.</summary>
-    private static int Recurrence(double[] ring, long t, int cap, int n, int window, int maxPeriod, double tol)
+    internal static int Recurrence(double[] ring, long t, int cap, int n, int window, int maxPeriod, double tol)
     {
         for (int p = 1; p <= maxPeriod; p++)
         {
@@ -198,7 +203,7 @@ public static class AttractorProbe
         return 0;
     }
 
-    private static double[] Positions(double[] ring, long t, int cap, int n, int d, int count)
+    internal static double[] Positions(double[] ring, long t, int cap, int n, int d, int count)
     {
         count = (int)Math.Min(count, t + 1);
         var result = new double[count * d];
@@ -211,7 +216,7 @@ public static class AttractorProbe
     }
 
     /// <summary>Builds the report of a cycle of period p whose last point is at slot t (or given by <paramref name="point"/>).</summary>
-    private static AttractorReport Cycle(OptimizerMap map, double[] ring, long t, int cap, int n, int p, bool newton,
+    internal static AttractorReport Cycle(OptimizerMap map, double[] ring, long t, int cap, int n, int p, bool newton,
         AttractorSettings s, long steps, double[]? point = null)
     {
         int d = map.Dimension;
@@ -258,7 +263,7 @@ public static class AttractorProbe
 
     /// <summary>Newton on φ^p(x) = x from x (no extrapolation); on convergence the least r | p with φ^r(x*) = x*
     /// (within 10·tol), else 0.</summary>
-    private static int LeastPeriod(OptimizerMap map, double[] x0, int p, double tol, out double[] polished)
+    internal static int LeastPeriod(OptimizerMap map, double[] x0, int p, double tol, out double[] polished)
     {
         int n = x0.Length;
         var x = x0.ToArray();

@@ -25,6 +25,10 @@ public sealed record BifurcationSettings
     public bool RefineDoublings { get; init; } = true;
 
     public int Threads { get; init; }
+
+    /// <summary>Run the η grid in SIMD lanes (<see cref="LaneAttractorProbe"/>) when the map and objective allow it;
+    /// false = one orbit at a time.</summary>
+    public bool Lanes { get; init; } = true;
 }
 
 /// <summary>One η of the diagram.</summary>
@@ -82,16 +86,21 @@ public static class Bifurcation
         if (s.Points < 2) throw new UserInputException($"--points must be at least 2 (got {s.Points})");
         if (map.IsStochastic) throw new UserInputException($"the '{map.Name}' map is random: a bifurcation diagram needs gd, heavyball or nag");
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var start = s.Start ?? DefaultStart(map.Objective);
+        var start = s.Start ?? DefaultStart(map.Multiscale);
         if (start.Length != map.Dimension) throw new UserInputException($"start has {start.Length} coordinates, the objective has {map.Dimension}");
         var etas = Enumerable.Range(0, s.Points).Select(i => s.EtaMin + (s.EtaMax - s.EtaMin) * i / (s.Points - 1)).ToArray();
         var reports = new AttractorReport[etas.Length];
         long done = 0;
-        Parallel.For(0, etas.Length, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, i =>
-        {
-            reports[i] = AttractorProbe.Run(map.WithLearningRate(etas[i]), start, s.Attractor);
-            progress?.Report(0.9 * Interlocked.Increment(ref done) / etas.Length);
-        });
+        if (s.Lanes && LaneAttractorProbe.Supports(map))
+            // the η grid in SIMD lanes (same per-orbit decisions as the one-orbit probe; see LaneAttractorProbe)
+            LaneAttractorProbe.Run(map, start[0], etas.Length, i => map.WithLearningRate(etas[i]), _ => s.Attractor.MaxSteps, s.Attractor,
+                (i, r) => reports[i] = r, s.Threads, progress, 0.9);
+        else
+            Parallel.For(0, etas.Length, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, i =>
+            {
+                reports[i] = AttractorProbe.Run(map.WithLearningRate(etas[i]), start, s.Attractor);
+                progress?.Report(0.9 * Interlocked.Increment(ref done) / etas.Length);
+            });
         var points = etas.Select((eta, i) => ToPoint(eta, reports[i], map.Dimension, s.PlotPoints)).ToArray();
 
         // doublings between consecutive detected periods; after the last period before an aperiodic stretch, the
@@ -137,8 +146,8 @@ public static class Bifurcation
         (double, double)? well = null;
         if (map.Dimension == 1)
         {
-            var xm = WellGeometry.DescendToMinimum(map.Objective, start);
-            well = WellGeometry.WellAround(map.Objective, xm[0]);
+            var xm = WellGeometry.DescendToMinimum(map.Multiscale, start);
+            well = WellGeometry.WellAround(map.Multiscale, xm[0]);
         }
         progress?.Report(1);
         return new BifurcationDiagram
@@ -325,9 +334,9 @@ public static class Bifurcation
             if (!double.IsFinite(f) || der == 1) return null;
             double dx = -f / (der - 1);
             x += dx;
-            if (Math.Abs(dx) <= 1e-15 * Math.Abs(x) + 1e-13 * WellGeometry.Scale(map.Objective) || f == 0)
+            if (Math.Abs(dx) <= 1e-15 * Math.Abs(x) + 1e-13 * WellGeometry.Scale(map.Multiscale) || f == 0)
             {
-                double scale = WellGeometry.Scale(map.Objective);
+                double scale = WellGeometry.Scale(map.Multiscale);
                 // the continued cycle must stay near where it started: a move of more than 2% of a well is a jump
                 // to another periodic orbit (the caller then takes smaller continuation steps)
                 if (Math.Abs(x - x0) > 0.02 * scale) return null;

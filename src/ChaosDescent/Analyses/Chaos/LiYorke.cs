@@ -49,7 +49,7 @@ public static class LiYorke
         if (map is not GradientDescentMap || map.Dimension != 1)
             throw new UserInputException(
                 "Li-Yorke (Thm. 18) is a statement about interval maps: it needs the gd map on a 1-D objective (Rmk. 6)");
-        var f = map.Objective;
+        var f = map.Multiscale;
         double eta = map.LearningRate, scale = WellGeometry.Scale(f);
         var bounds = new ErrorBounds(f);
         double lo, hi;
@@ -109,7 +109,7 @@ public static class LiYorke
     public static double EvaluationErrorBound(OptimizerMap map, double x)
     {
         if (map is not GradientDescentMap || map.Dimension != 1) throw new UserInputException("the error bound is for the gd map of a 1-D objective");
-        return new ErrorBounds(map.Objective).PhiError(map.LearningRate, x);
+        return new ErrorBounds(map.Multiscale).PhiError(map.LearningRate, x);
     }
 
     /// <summary>Rounding-error and Lipschitz bounds for φ(x) = x − η f'(x) on a 1-D objective.</summary>

@@ -1,5 +1,6 @@
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
 using ChaosDescent.Numerics.LinearAlgebra;
 using ChaosDescent.Numerics.Quadrature;
@@ -110,8 +111,11 @@ public sealed class LyapunovResult
 }
 
 /// <summary>
-/// Lyapunov exponents of the deterministic maps of the library (GD, heavy ball, NAG-SC) from their Jacobians
-/// (<see cref="OptimizerMap.Jacobian"/>):
+/// Lyapunov exponents of the deterministic maps of the library (GD, heavy ball, NAG-SC) on any objective — a
+/// multiscale f0 + f1,ε or a network loss — from their tangent action (<see cref="OptimizerMap.ApplyTangent"/>, and
+/// the <see cref="OptimizerMap.Jacobian"/> assembled from it when the state has at most
+/// <see cref="DenseTangentLimit"/> numbers), the tangent vector carried by the same <see cref="TangentPropagator"/>
+/// that the training loop uses:
 /// <list type="bullet">
 /// <item>maximal exponent: v ← J(x_n) v / ‖J(x_n) v‖, λ = mean ln ‖J(x_n) v‖ (in 1-D this is eq. 4, mean ln|φ'(x_n)|);</item>
 /// <item>eq. 4 literally, mean ln‖J(x_n)‖₂ (Thm. 9's quantity; an upper bound of λ in d ≥ 2);</item>
@@ -125,6 +129,10 @@ public sealed class LyapunovResult
 public static class LyapunovEstimator
 {
     private const int BlockSize = 8;
+
+    /// <summary>Tangent spaces up to this dimension use the dense Jacobian (norm average and spectrum available);
+    /// larger ones (network training) propagate the tangent by Hessian-vector products only.</summary>
+    public const int DenseTangentLimit = 16;
 
     /// <summary>Catalog entry: the maximal Lyapunov exponent of a deterministic map (eq. 4; Thm. 9).</summary>
     public static readonly IAnalysis Entry = new Analysis<LyapunovSettings, LyapunovResult>(
@@ -148,6 +156,11 @@ public static class LyapunovEstimator
         foreach (var m in maps)
             if (m.IsStochastic)
                 throw new UserInputException($"the '{m.Name}' map is random: its tangent map (and Lyapunov exponent) is not defined; use gd, heavyball or nag");
+        if (settings.Initial is null)
+            foreach (var m in maps) DefaultInitial(m); // the user error for objectives without a default, before any thread starts
+        foreach (var m in maps)
+            if (settings.Spectrum && m.StateDimension > DenseTangentLimit)
+                throw new UserInputException($"the Lyapunov spectrum needs the dense Jacobian, limited to {DenseTangentLimit} state dimensions (the map has {m.StateDimension}); the maximal exponent works at any size");
         int batches = settings.Batches;
         long batchLen = settings.Steps / batches;
         int blocks = (settings.Orbits + BlockSize - 1) / BlockSize;
@@ -164,7 +177,10 @@ public static class LyapunovEstimator
         var results = new LyapunovResult?[maps.Count];
         long done = 0, total = (long)maps.Count * blocks * maxChunks;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount };
+        // Objectives with internal buffers (network losses) cannot be shared by threads; their blocks run in order
+        // (results are the same either way, blocks have their own streams).
+        bool shareable = maps.All(m => m.Objective.IsThreadSafe);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = !shareable ? 1 : settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount };
         for (int chunk = 0; chunk < maxChunks && results.Any(r => r is null); chunk++)
         {
             var active = Enumerable.Range(0, maps.Count).Where(mi => results[mi] is null).ToArray();
@@ -222,7 +238,7 @@ public static class LyapunovEstimator
     /// </summary>
     public static (double Value, string Note) Theory(OptimizerMap map, double m)
     {
-        double eps = map.Objective.Epsilon, eta = map.LearningRate;
+        double eps = map.Multiscale.Epsilon, eta = map.LearningRate;
         return map switch
         {
             NesterovMap nag => (m + Math.Log(eta / eps) + Math.Log(1 + nag.Coefficient),
@@ -268,8 +284,14 @@ public static class LyapunovEstimator
         var scratch = new double[map.ScratchLength(count)];
         var divergedAt = new long[count];
         // tangent vectors (maximal) and frames (spectrum), random so that no orbit starts orthogonal to the unstable direction
-        var v = new double[count * n];
-        for (int i = 0; i < count; i++) RandomUnit(ref rng, v.AsSpan(i * n, n));
+        var tangents = new TangentPropagator[count];
+        var unit = new double[n];
+        for (int i = 0; i < count; i++)
+        {
+            tangents[i] = new TangentPropagator(n, s.Seed, ((ulong)blockIndex << 8) + (ulong)i);
+            RandomUnit(ref rng, unit);
+            tangents[i].Start(unit);
+        }
         double[]? q = null;
         if (s.Spectrum)
         {
@@ -282,9 +304,9 @@ public static class LyapunovEstimator
             }
         }
         var x = new double[n];
-        var jac = new double[n * n];
-        var w = new double[n];
-        var z = new double[n * n];
+        bool dense = n <= DenseTangentLimit;
+        var jac = new double[dense ? n * n : 0];
+        var z = new double[dense ? n * n : 0];
         var rdiag = new double[n];
         bool symmetric = map.StateBlocks == 1; // GD: J = I − η∇²f is symmetric
         for (long chunkStart = s.BurnIn; ; chunkStart += batchLen * batches)
@@ -306,6 +328,18 @@ public static class LyapunovEstimator
                 {
                     if (res.DivergedAt[i] != 0) continue;
                     for (int c = 0; c < n; c++) x[c] = state[c * count + i];
+                    if (!dense)
+                    {
+                        // Large tangent spaces (a network's parameters): the tangent action alone, one Hessian-vector
+                        // product per step; no dense Jacobian, so no norm average (NaN) and no spectrum.
+                        double stretch = tangents[i].Propagate(map, x, step);
+                        if (batch >= 0)
+                        {
+                            res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(stretch);
+                            res.NormBatch[i * batches + batch] = double.NaN;
+                        }
+                        continue;
+                    }
                     map.Jacobian(x, jac);
                     if (n == 1)
                     {
@@ -318,12 +352,12 @@ public static class LyapunovEstimator
                         }
                         continue;
                     }
-                    var vi = v.AsSpan(i * n, n);
-                    SmallMatrix.Apply(jac, vi, w, n);
-                    double nrm = SmallMatrix.Norm(w);
-                    if (nrm > 0 && double.IsFinite(nrm))
-                        for (int c = 0; c < n; c++) vi[c] = w[c] / nrm;
-                    else RandomUnit(ref rng, vi); // J v = 0 exactly (superstable hit): the contribution is −∞, floored below
+                    // The shared tangent engine: Dφ·u (here J·u, J assembled from the map's tangent action because the
+                    // norm average and the spectrum need it anyway), renormalized; J u = 0 exactly (superstable hit)
+                    // restarts u and contributes ln 0, floored below.
+                    var tangent = tangents[i];
+                    SmallMatrix.Apply(jac, tangent.Vector, tangent.Image, n);
+                    double nrm = tangent.Renormalize(step);
                     if (batch >= 0)
                     {
                         res.Batch[i * batches + batch] += LogSingularQuadrature.LogAbs(nrm);
@@ -462,7 +496,9 @@ public static class LyapunovEstimator
     /// <summary>Uniform on the middle half of f0's typical range in every coordinate.</summary>
     public static InitialCondition DefaultInitial(OptimizerMap map)
     {
-        var (lo, hi) = map.Objective.Macro.TypicalRange;
+        if (map.Objective is not MultiscaleObjective f)
+            throw new UserInputException("orbits of an objective that is not of the form f0 + f1,eps need explicit starting points (settings: initial)");
+        var (lo, hi) = f.Macro.TypicalRange;
         double c = 0.5 * (lo + hi), w = 0.25 * (hi - lo);
         return InitialCondition.Uniform(c - w, c + w);
     }

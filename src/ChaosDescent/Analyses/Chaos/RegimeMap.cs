@@ -47,6 +47,13 @@ public sealed record RegimeSettings
     public long? MemoryBudgetBytes { get; init; }
 
     public int Threads { get; init; }
+
+    /// <summary>Run the orbits in SIMD lanes (<see cref="LaneAttractorProbe"/>) when the map and objective allow it (GD on
+    /// a 1-D polynomial f0 with a sine-sum micro-scale); false = one orbit at a time (the reference path).</summary>
+    public bool Lanes { get; init; } = true;
+
+    /// <summary>Forces a lane kernel path (512, 256, 1 = scalar) for tests; 0 = the widest available.</summary>
+    internal int LanePath { get; init; }
 }
 
 /// <summary>One cell of the map.</summary>
@@ -79,6 +86,15 @@ public sealed class RegimeMapResult
     public required double[] Start { get; init; }
     public double Seconds { get; init; }
 
+    /// <summary>Map steps of all cells' orbits together (the attractor search; Newton polishing not counted).</summary>
+    public long StepsTotal { get; init; }
+
+    /// <summary><see cref="StepsTotal"/> / <see cref="Seconds"/>: the figure compared with the ensemble's particle-steps/s.</summary>
+    public double CellStepsPerSecond => Seconds > 0 ? StepsTotal / Seconds : double.NaN;
+
+    /// <summary>Whether the orbits ran in SIMD lanes (<see cref="LaneAttractorProbe"/>) or one at a time.</summary>
+    public bool Lanes { get; init; }
+
     public IReadOnlyDictionary<Regime, int> Counts =>
         Enum.GetValues<Regime>().ToDictionary(r => r, r => Cells.Count(c => c.Regime == r));
 }
@@ -104,7 +120,7 @@ public static class RegimeMap
     public static RegimeMapResult Run(OptimizerMap map, RegimeSettings s, IProgress<double>? progress = null)
     {
         Validate(s, map);
-        var f = map.Objective;
+        var f = map.Multiscale;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var etas = Grid.LogSpace(s.EtaMin, s.EtaMax, s.EtaPoints);
         var epss = Grid.LogSpace(s.EpsMin, s.EpsMax, s.EpsPoints);
@@ -115,12 +131,26 @@ public static class RegimeMap
         long done = 0;
         // one objective per ε (shared by the η row), built once
         var objectives = epss.Select(e => f.WithEpsilon(e)).ToArray();
-        Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, k =>
+        long steps = 0;
+        bool lanes = s.Lanes && LaneAttractorProbe.Supports(map);
+        if (lanes)
         {
-            int i = k / epss.Length, j = k % epss.Length;
-            cells[k] = Classify(map.WithObjective(objectives[j]).WithLearningRate(etas[i]), start, s);
-            progress?.Report((double)Interlocked.Increment(ref done) / total);
-        });
+            var rows = objectives.Select(o => map.WithObjective(o)).ToArray();
+            OptimizerMap CellMap(int k) => rows[k % epss.Length].WithLearningRate(etas[k / epss.Length]);
+            steps = LaneAttractorProbe.Run(map, start[0], total, CellMap, k => MaxSteps(etas[k / epss.Length], epss[k % epss.Length], s),
+                s.Attractor, (k, r) => cells[k] = FromReport(etas[k / epss.Length], epss[k % epss.Length], objectives[k % epss.Length], r),
+                s.Threads, progress, path: s.LanePath);
+        }
+        else
+            Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = s.Threads > 0 ? s.Threads : Environment.ProcessorCount }, k =>
+            {
+                int i = k / epss.Length, j = k % epss.Length;
+                var cellMap = map.WithObjective(objectives[j]).WithLearningRate(etas[i]);
+                var r = AttractorProbe.Run(cellMap, start, s.Attractor with { MaxSteps = MaxSteps(etas[i], epss[j], s) });
+                Interlocked.Add(ref steps, r.Steps);
+                cells[k] = FromReport(etas[i], epss[j], objectives[j], r);
+                progress?.Report((double)Interlocked.Increment(ref done) / total);
+            });
         double? m = null;
         if (f.Micro is { Kind: not MicroScaleKind.General }) m = MConstant.Compute(f, MConstantOptions.Quick).M;
         return new RegimeMapResult
@@ -132,15 +162,26 @@ public static class RegimeMap
             StabilityEta = StabilityEta(map),
             Start = start,
             Seconds = sw.Elapsed.TotalSeconds,
+            StepsTotal = steps,
+            Lanes = lanes,
         };
     }
 
     /// <summary>Classifies one (η, ε): the map already carries both.</summary>
     public static RegimeCell Classify(OptimizerMap map, double[] start, RegimeSettings s)
     {
-        double eta = map.LearningRate, eps = map.Objective.Epsilon;
-        int maxSteps = (int)Math.Clamp(40 * eps / eta, s.Attractor.MaxSteps, Math.Max(s.Attractor.MaxSteps, s.MaxStepsCap));
-        var r = AttractorProbe.Run(map, start, s.Attractor with { MaxSteps = maxSteps });
+        double eta = map.LearningRate, eps = map.Multiscale.Epsilon;
+        var r = AttractorProbe.Run(map, start, s.Attractor with { MaxSteps = MaxSteps(eta, eps, s) });
+        return FromReport(eta, eps, map.Multiscale, r);
+    }
+
+    /// <summary>The step budget of a cell: the attractor budget, raised to 40·ε/η for slow cells (at most the cap).</summary>
+    public static int MaxSteps(double eta, double eps, RegimeSettings s) =>
+        (int)Math.Clamp(40 * eps / eta, s.Attractor.MaxSteps, Math.Max(s.Attractor.MaxSteps, s.MaxStepsCap));
+
+    /// <summary>The class of a cell from its attractor report (the rules in the summary of <see cref="RegimeMap"/>).</summary>
+    public static RegimeCell FromReport(double eta, double eps, MultiscaleObjective objective, AttractorReport r)
+    {
         if (r.Diverged) return new RegimeCell(eta, eps, Regime.Diverges, 0, double.NaN, double.NaN, double.NaN, r.DivergedAtStep);
         int d = r.Dimension, count = r.Window.Length / d;
         double extent = 0;
@@ -159,7 +200,7 @@ public static class RegimeMap
         if (r.Period == 1) regime = Regime.Converges;
         else if (r.Period > 1) regime = Regime.Periodic;
         else if (!(r.Lambda - 3 * (double.IsFinite(r.LambdaStdErr) ? r.LambdaStdErr : 0) > 0)) regime = Regime.Periodic;
-        else regime = WellGeometry.InOneWell(map.Objective, r.Window, count) ? Regime.LocalChaos : Regime.GlobalChaos;
+        else regime = WellGeometry.InOneWell(objective, r.Window, count) ? Regime.LocalChaos : Regime.GlobalChaos;
         return new RegimeCell(eta, eps, regime, r.Period, r.Lambda, r.LambdaStdErr, extent, null);
     }
 
@@ -183,7 +224,7 @@ public static class RegimeMap
     /// </summary>
     public static double StabilityEta(OptimizerMap map)
     {
-        double gd = StabilityEta(map.Objective.Macro);
+        double gd = StabilityEta(map.Multiscale.Macro);
         if (!double.IsFinite(gd)) return gd;
         double L = 2 / gd;
         var quad = new MultiscaleObjective("stiffest-direction", new PolynomialPotential("L0 x^2/2", (-1, 1), 0, 0, 0.5 * L), null, 1.0);
@@ -235,8 +276,8 @@ public static class RegimeMap
 
     private static void Validate(RegimeSettings s, OptimizerMap map)
     {
-        if (map.Objective.Micro is null)
-            throw new UserInputException($"objective '{map.Objective.Name}' has no micro-scale: the regime map is over ε, the micro length");
+        if (map.Multiscale.Micro is null)
+            throw new UserInputException($"objective '{map.Multiscale.Name}' has no micro-scale: the regime map is over ε, the micro length");
         if (!(s.EtaMin > 0) || !(s.EtaMax > s.EtaMin) || !double.IsFinite(s.EtaMax))
             throw new UserInputException($"need 0 < eta-min < eta-max (got {s.EtaMin}, {s.EtaMax})");
         if (!(s.EpsMin > 0) || !(s.EpsMax > s.EpsMin) || !double.IsFinite(s.EpsMax))

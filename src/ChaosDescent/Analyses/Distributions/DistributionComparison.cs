@@ -93,7 +93,7 @@ public sealed class DistributionComparison
     public static DistributionComparison Run(DistributionRequest request, IProgress<double>? progress = null)
     {
         var map = request.Map;
-        var objective = map.Objective;
+        var objective = map.Multiscale;
         int d = objective.Dimension;
         RescaledGibbs? gibbs = null;
         string? note = null;

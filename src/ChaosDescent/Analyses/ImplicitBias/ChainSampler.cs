@@ -1,4 +1,7 @@
+using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
+using ChaosDescent.Runners;
 using ChaosDescent.Numerics.LinearAlgebra;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
@@ -118,11 +121,12 @@ public sealed class ChainSamples
 }
 
 /// <summary>
-/// The two stochastic iterations of 002/003 on a finite sum V = (1/N) Σ v_n:
-/// SGD w ← w − η (1/b) Σ_{n∈B} ∇v_n(w) with a fresh batch B of b distinct indices each step, and GD with
-/// Gaussian noise w ← w − η ∇V(w) + L ξ, ξ ~ N(0, I), L Lᵀ = Q. With Q = 2ηT I this is the Euler–Maruyama
-/// discretization of the Langevin equation dw = −∇V dt + √(2T) dB (GDL); with Q = η² C it is GD with the
-/// minibatch-noise covariance C put in by hand. Chains run in blocks of 32, each block with its own random stream
+/// The two stochastic iterations on a finite sum V = (1/N) Σ v_n, both maps iterated by <see cref="MapIteration"/>:
+/// SGD w ← w − η (1/b) Σ_{n∈B} ∇v_n(w) with a fresh batch B of b distinct indices each step
+/// (<see cref="MinibatchSgdMap"/>), and GD with Gaussian noise w ← w − η ∇V(w) + L ξ, ξ ~ N(0, I), L Lᵀ = Q
+/// (<see cref="AdditiveGaussianNoiseMap"/>). With Q = 2ηT I this is the Euler–Maruyama discretization of the
+/// Langevin equation dw = −∇V dt + √(2T) dB (GDL); with Q = η² C it is GD with the minibatch-noise covariance C
+/// put in by hand. Chains run in blocks of 32, each block with its own random stream
 /// (<see cref="Xoshiro256.ForStream"/>), so results do not depend on the thread count.
 /// </summary>
 public static class ChainSampler
@@ -132,44 +136,27 @@ public static class ChainSampler
     public static ChainSamples Sgd(FiniteSumObjective f, int batch, ChainSettings s, IProgress<double>? progress = null)
     {
         if (batch < 1 || batch > f.Count) throw new UserInputException($"--batch must be in 1..{f.Count}, got {batch}");
-        double eta = s.LearningRate;
-        return Run(f, s, progress, (ref Xoshiro256 rng, double[] w, double[] g, int[] idx) =>
-        {
-            Array.Clear(g);
-            DrawBatch(ref rng, f.Count, batch, idx);
-            for (int i = 0; i < batch; i++) f.AddSampleGradient(idx[i], w, g, 1.0 / batch);
-            for (int k = 0; k < w.Length; k++) w[k] -= eta * g[k];
-        }, batch);
+        Validate(s);
+        return Run(new MinibatchSgdMap(f, s.LearningRate, batch), f, s, progress);
     }
 
     public static ChainSamples GaussianNoise(FiniteSumObjective f, double[] stepCovariance, ChainSettings s, IProgress<double>? progress = null)
     {
+        Validate(s);
         int d = f.Dimension;
-        var l = GaussianTools.ToMatrix(stepCovariance, d);
         // Cholesky needs positive definiteness; the symmetric square root also works for a singular Q.
-        var root = GaussianTools.Sqrt(l);
-        var r = GaussianTools.ToArray(root);
-        double eta = s.LearningRate;
-        return Run(f, s, progress, (ref Xoshiro256 rng, double[] w, double[] g, int[] unused) =>
-        {
-            f.Gradient(w, g);
-            Span<double> z = stackalloc double[d];
-            for (int k = 0; k < d; k++) z[k] = rng.NextGaussian();
-            for (int k = 0; k < d; k++)
-            {
-                double noise = 0;
-                for (int j = 0; j < d; j++) noise += r[k * d + j] * z[j];
-                w[k] += -eta * g[k] + noise;
-            }
-        }, 1);
+        var root = GaussianTools.ToArray(GaussianTools.Sqrt(GaussianTools.ToMatrix(stepCovariance, d)));
+        return Run(new AdditiveGaussianNoiseMap(f, s.LearningRate, root), f, s, progress);
     }
 
-    private delegate void StepFn(ref Xoshiro256 rng, double[] w, double[] g, int[] scratch);
-
-    private static ChainSamples Run(FiniteSumObjective f, ChainSettings s, IProgress<double>? progress, StepFn step, int scratch)
+    private static void Validate(ChainSettings s)
     {
         if (s.Chains < 2 || s.Snapshots < 1 || s.Thin < 1 || s.BurnIn < 0) throw new UserInputException("chains ≥ 2, snapshots ≥ 1, thin ≥ 1 and burn-in ≥ 0 are required");
         if (!(s.LearningRate > 0)) throw new UserInputException($"--lr must be positive, got {s.LearningRate}");
+    }
+
+    private static ChainSamples Run(OptimizerMap map, FiniteSumObjective f, ChainSettings s, IProgress<double>? progress)
+    {
         int d = f.Dimension;
         var start = s.Start ?? f.Minimize();
         var samples = new double[s.Chains * s.Snapshots * d];
@@ -180,22 +167,14 @@ public static class ChainSampler
         {
             var rng = Xoshiro256.ForStream(s.Seed, (ulong)b);
             var w = new double[d];
-            var g = new double[d];
-            var idx = new int[scratch];
+            var snapshots = new SnapshotObserver(s, samples, d);
             int c1 = Math.Min(s.Chains, (b + 1) * Block);
             for (int c = b * Block; c < c1; c++)
             {
                 Array.Copy(start, w, d);
-                int snap = 0;
-                for (long t = 1; t <= s.TotalSteps; t++)
-                {
-                    step(ref rng, w, g, idx);
-                    if (t >= s.BurnIn && (t - s.BurnIn) % s.Thin == 0 && snap < s.Snapshots)
-                    {
-                        Array.Copy(w, 0, samples, (c * s.Snapshots + snap) * d, d);
-                        snap++;
-                    }
-                }
+                snapshots.StartChain(c);
+                long taken = MapIteration.Run(map, w, s.TotalSteps, ref rng, snapshots);
+                snapshots.Observe(taken, w, double.NaN, default);
                 if (!double.IsFinite(w[0])) Interlocked.Increment(ref diverged);
             }
             int n = Interlocked.Increment(ref done);
@@ -206,21 +185,23 @@ public static class ChainSampler
         return new ChainSamples { Dimension = d, Chains = s.Chains, Snapshots = s.Snapshots, Samples = samples };
     }
 
-    /// <summary>b distinct indices from 0..N−1, uniformly (Floyd's algorithm).</summary>
-    public static void DrawBatch(ref Xoshiro256 rng, int n, int b, int[] idx)
+    /// <summary>Keeps w_t for t = BurnIn, BurnIn + Thin, … (t counts the steps taken).</summary>
+    private sealed class SnapshotObserver(ChainSettings s, double[] samples, int d) : IOrbitObserver
     {
-        if (b == n)
+        private int _chain, _snap;
+
+        public void StartChain(int chain) => (_chain, _snap) = (chain, 0);
+
+        public bool NeedsValue(long step) => false;
+
+        public bool Observe(long t, ReadOnlySpan<double> w, double value, ReadOnlySpan<double> direction)
         {
-            for (int i = 0; i < n; i++) idx[i] = i;
-            return;
-        }
-        int k = 0;
-        for (int j = n - b; j < n; j++)
-        {
-            int t = rng.NextInt(j + 1);
-            bool seen = false;
-            for (int i = 0; i < k; i++) if (idx[i] == t) { seen = true; break; }
-            idx[k++] = seen ? j : t;
+            if (t >= 1 && t >= s.BurnIn && (t - s.BurnIn) % s.Thin == 0 && _snap < s.Snapshots)
+            {
+                w[..d].CopyTo(samples.AsSpan((_chain * s.Snapshots + _snap) * d, d));
+                _snap++;
+            }
+            return true;
         }
     }
 }

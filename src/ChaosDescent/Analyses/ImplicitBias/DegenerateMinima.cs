@@ -1,5 +1,8 @@
+using ChaosDescent.Maps;
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
+using ChaosDescent.Runners;
 using MathNet.Numerics.LinearAlgebra;
 using ChaosDescent.Data;
 
@@ -26,6 +29,38 @@ public sealed class MinimaSettings
     public bool Polish { get; init; } = true;
     public int PolishIterations { get; init; } = 200;
     public int Threads { get; init; } = 1;
+}
+
+/// <summary>
+/// The network loss as a finite sum over samples, L = (1/N) Σ_n L_n with L_n the loss on sample n alone (each an
+/// <see cref="MlpLoss"/> on one row), so that SGD is the minibatch map on it.
+/// </summary>
+internal sealed class SampleLossSum : FiniteSumObjective
+{
+    private readonly MlpLoss _full;
+    private readonly MlpLoss[] _samples;
+    private readonly double[] _buffer;
+
+    public SampleLossSum(Mlp mlp, RegressionData data)
+    {
+        _full = new MlpLoss(mlp, data);
+        _samples = Enumerable.Range(0, data.Count).Select(i => new MlpLoss(mlp, data.Subset([i]))).ToArray();
+        _buffer = new double[mlp.ParameterCount];
+    }
+
+    public override string Name => $"per-sample loss of {_full.Model.Describe()}";
+    public override int Dimension => _full.Dimension;
+    public override int Count => _samples.Length;
+    public override bool IsQuadratic => false;
+    public override double Value(ReadOnlySpan<double> w) => _full.Loss(w);
+    public override void Gradient(ReadOnlySpan<double> w, Span<double> g) => _full.Gradient(w, g);
+    public override void Hessian(ReadOnlySpan<double> w, Span<double> h) => _full.Hessian(w, h);
+
+    public override void AddSampleGradient(int n, ReadOnlySpan<double> w, Span<double> g, double scale)
+    {
+        _samples[n].Gradient(w, _buffer);
+        for (int j = 0; j < _buffer.Length; j++) g[j] += _buffer[j] * scale;
+    }
 }
 
 /// <summary>A minimum reached by one training method, and the Hessian spectrum there.</summary>
@@ -75,7 +110,7 @@ public sealed class MinimaResult
 }
 
 /// <summary>
-/// Degenerate global minima of an over-parametrized model (lecture notes 003, Bézout counting): an MLP with M parameters
+/// Degenerate global minima of an over-parametrized model: an MLP with M parameters
 /// fit to N &lt; M samples by the mean squared error L = (1/N) Σ r_n², r_n = f(x_n; θ) − y_n. At a zero-loss point
 /// ∇²L = (2/N) JᵀJ + (2/N) Σ r_n ∇²f_n = G since r = 0, and the Gauss–Newton matrix G has rank ≤ N: at least M − N
 /// eigenvalues vanish — the zero set {r = 0} is a manifold of dimension M − N (generically), flat along its tangent.
@@ -134,51 +169,39 @@ public static class DegenerateMinima
         int m = mlp.ParameterCount, n = data.Count;
         if (batch >= n) batch = 0;
         var theta = (double[])theta0.Clone();
-        var g = new double[m];
-        var gi = new double[m];
         var checkpoints = LinearClassifierGd.Checkpoints(s.Epochs, 10);
         var tl = new List<double>();
         var ts = new List<double>();
         var te = new List<long>();
         int next = 0;
-        MlpLoss[]? perSample = batch > 0 ? Enumerable.Range(0, n).Select(i => new MlpLoss(mlp, data.Subset([i]))).ToArray() : null;
+        // GD is the map on the full loss; SGD the minibatch map on the same loss written as a sum over samples.
+        OptimizerMap map = batch == 0
+            ? new GradientDescentMap(loss, eta)
+            : new MinibatchSgdMap(new SampleLossSum(mlp, data), eta, batch);
+        long stepsPerEpoch = batch == 0 ? 1 : n / batch;
         var rng = Xoshiro256.ForStream(s.Seed, 0xB17C4);
-        var idx = new int[Math.Max(batch, 1)];
         bool diverged = false;
         long reportEvery = Math.Max(1, s.Epochs / 100);
-        for (long e = 0; ; e++)
+        // Observers at epoch boundaries: divergence of the last epoch, the loss and sharpness at the checkpoints, progress.
+        bool Observe(long t, ReadOnlySpan<double> x, double value, ReadOnlySpan<double> direction)
         {
+            if (t % stepsPerEpoch != 0) return true;
+            long e = t / stepsPerEpoch;
+            if (e > 0 && (!double.IsFinite(x[0]) || ((e - 1) % 64 == 0 && !(loss.Loss(x) < 1e12)))) { diverged = true; return false; }
             if (next < checkpoints.Length && checkpoints[next] == e)
             {
-                double l = loss.Loss(theta);
+                double l = loss.Loss(x);
                 te.Add(e);
                 tl.Add(l);
-                ts.Add(double.IsFinite(l) ? Sharpness.Lanczos(loss, theta, 20).Largest : double.NaN);
+                ts.Add(double.IsFinite(l) ? Sharpness.Lanczos(loss, x, 20).Largest : double.NaN);
                 next++;
             }
-            if (e == s.Epochs) break;
-            if (batch == 0)
-            {
-                loss.Gradient(theta, g);
-                for (int j = 0; j < m; j++) theta[j] -= eta * g[j];
-            }
-            else
-            {
-                for (int step = 0; step < n / batch; step++)
-                {
-                    ChainSampler.DrawBatch(ref rng, n, batch, idx);
-                    Array.Clear(g);
-                    for (int b = 0; b < batch; b++)
-                    {
-                        perSample![idx[b]].Gradient(theta, gi);
-                        for (int j = 0; j < m; j++) g[j] += gi[j] / batch;
-                    }
-                    for (int j = 0; j < m; j++) theta[j] -= eta * g[j];
-                }
-            }
-            if (!double.IsFinite(theta[0]) || (e % 64 == 0 && !(loss.Loss(theta) < 1e12))) { diverged = true; break; }
-            if (progress is not null && e % reportEvery == 0) progress.Report(0.8 * e / s.Epochs);
+            if (progress is not null && e < s.Epochs && e % reportEvery == 0) progress.Report(0.8 * e / s.Epochs);
+            return true;
         }
+        var observer = MapIteration.Observer(Observe);
+        long total = s.Epochs * stepsPerEpoch;
+        if (MapIteration.Run(map, theta, total, ref rng, observer) == total) observer.Observe(total, theta, double.NaN, default);
         double trained = diverged ? double.NaN : loss.Loss(theta);
         if (diverged)
             return new MinimumReport
@@ -332,7 +355,7 @@ public static class DegenerateMinima
         {
             Array.Clear(e);
             e[k] = 1;
-            loss.HessianVectorProduct(theta, e, hv, default);
+            loss.HessianVectorProduct(theta, e, hv);
             for (int i = 0; i < m; i++) h[i, k] = hv[i];
         }
         h = (h + h.Transpose()) * 0.5;

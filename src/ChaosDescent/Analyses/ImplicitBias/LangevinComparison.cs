@@ -1,3 +1,4 @@
+using ChaosDescent.Objectives;
 using MathNet.Numerics.LinearAlgebra;
 using ChaosDescent.Numerics.LinearAlgebra;
 using ChaosDescent.Statistics;

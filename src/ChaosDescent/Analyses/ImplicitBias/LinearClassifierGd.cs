@@ -1,3 +1,7 @@
+using ChaosDescent.Maps;
+using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
+using ChaosDescent.Runners;
 using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
@@ -37,6 +41,72 @@ public static class MarginLosses
     };
 }
 
+/// <summary>
+/// L(w) = (1/N) Σ ℓ(y_n wᵀx_n), the mean margin loss of a homogeneous linear classifier (eq. (1) of Soudry et al.
+/// 2018, with the mean instead of the sum), as a finite-sum objective: ∇L = (1/N) Σ ℓ'(u_n) y_n x_n,
+/// ∇²L = (1/N) Σ ℓ''(u_n) x_n x_nᵀ.
+/// </summary>
+public sealed class MarginLossObjective(ClassificationData data, MarginLoss loss) : FiniteSumObjective
+{
+    public override string Name => $"{MarginLosses.Name(loss)} loss on {data.Name}";
+    public override int Dimension => data.Dimension;
+    public override int Count => data.Count;
+    public override bool IsQuadratic => false;
+
+    public override double Value(ReadOnlySpan<double> w)
+    {
+        double s = 0;
+        for (int n = 0; n < data.Count; n++) s += MarginLosses.Value(loss, data.Y[n] * Dot(w, data.Row(n)));
+        return s / data.Count;
+    }
+
+    public override void AddSampleGradient(int n, ReadOnlySpan<double> w, Span<double> g, double scale)
+    {
+        var x = data.Row(n);
+        double c = -MarginLosses.NegDerivative(loss, data.Y[n] * Dot(w, x)) * data.Y[n] * scale;
+        for (int k = 0; k < x.Length; k++) g[k] += c * x[k];
+    }
+
+    /// <summary>One pass over the rows (the hot loop of long GD runs: no per-sample call).</summary>
+    public override void Gradient(ReadOnlySpan<double> w, Span<double> g)
+    {
+        int d = data.Dimension, count = data.Count;
+        g[..d].Clear();
+        for (int n = 0; n < count; n++)
+        {
+            var x = data.Row(n);
+            double u = data.Y[n] * Dot(w, x);
+            // ∇ℓ(y wᵀx) = ℓ'(u) y x
+            double c = -MarginLosses.NegDerivative(loss, u) * data.Y[n];
+            for (int k = 0; k < d; k++) g[k] += c * x[k];
+        }
+        for (int k = 0; k < d; k++) g[k] /= count;
+    }
+
+    public override void Hessian(ReadOnlySpan<double> w, Span<double> h)
+    {
+        int d = data.Dimension;
+        h[..(d * d)].Clear();
+        for (int n = 0; n < data.Count; n++)
+        {
+            var x = data.Row(n);
+            double u = data.Y[n] * Dot(w, x);
+            // ℓ'' = p(1 − p) with p = −ℓ' for the logistic loss, e^{−u} for the exponential one.
+            double p = MarginLosses.NegDerivative(loss, u);
+            double c = (loss == MarginLoss.Logistic ? p * (1 - p) : p) / data.Count;
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) h[i * d + j] += c * x[i] * x[j];
+        }
+    }
+
+    private static double Dot(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        for (int k = 0; k < x.Length; k++) s += w[k] * x[k];
+        return s;
+    }
+}
+
 /// <summary>Settings of a GD run on the mean margin loss of a homogeneous linear classifier.</summary>
 public sealed class LinearGdSettings
 {
@@ -65,7 +135,8 @@ public sealed class LinearGdTrace
 }
 
 /// <summary>
-/// Gradient descent w(t+1) = w(t) − η ∇L(w(t)) on L(w) = (1/N) Σ ℓ(y_n wᵀx_n) (eq. (1)–(2) of Soudry et al., with
+/// Gradient descent w(t+1) = w(t) − η ∇L(w(t)) (the GD map on <see cref="MarginLossObjective"/>, iterated by
+/// <see cref="MapIteration"/> with a checkpoint observer) on L(w) = (1/N) Σ ℓ(y_n wᵀx_n) (eq. (1)–(2) of Soudry et al., with
 /// the mean instead of the sum: the same iteration with η/N, so their condition η &lt; 2 β⁻¹ σ_max⁻²(X) reads
 /// η &lt; 2 / (β λ_max((1/N) Σ x_n x_nᵀ)) here, β = 1/4 for the logistic loss).
 /// </summary>
@@ -120,34 +191,31 @@ public static class LinearClassifierGd
         var ws = new List<double[]>();
         var losses = new List<double>();
         var margins = new List<double>();
-        var g = new double[d];
         int next = 0;
         double eta = settings.LearningRate;
         long reportEvery = Math.Max(1, settings.Steps / 200);
-        for (long t = 0; ; t++)
+        var objective = new MarginLossObjective(data, settings.Loss);
+        var map = new GradientDescentMap(objective, eta);
+        // Observers: the iterate, loss and normalized margin at the log-spaced checkpoints; divergence; progress.
+        bool Observe(long t, ReadOnlySpan<double> x, double value, ReadOnlySpan<double> gradient)
         {
+            if (!double.IsFinite(x[0]))
+                throw new UserInputException($"GD diverged at step {t}: reduce --lr (stable bound {StableStepBound(data, settings.Loss, settings.Initial):G3})");
             if (next < checkpoints.Length && checkpoints[next] == t)
             {
-                ws.Add((double[])w.Clone());
-                losses.Add(Loss(data, settings.Loss, w));
-                margins.Add(NormalizedMargin(data, w));
+                var copy = x.ToArray();
+                ws.Add(copy);
+                losses.Add(Loss(data, settings.Loss, copy));
+                margins.Add(NormalizedMargin(data, copy));
                 next++;
             }
-            if (t == settings.Steps) break;
-            Array.Clear(g);
-            for (int n = 0; n < count; n++)
-            {
-                var x = data.Row(n);
-                double u = data.Y[n] * Dot(w, x);
-                // ∇ℓ(y wᵀx) = ℓ'(u) y x
-                double c = -MarginLosses.NegDerivative(settings.Loss, u) * data.Y[n];
-                for (int k = 0; k < d; k++) g[k] += c * x[k];
-            }
-            for (int k = 0; k < d; k++) w[k] -= eta * g[k] / count;
-            if (!double.IsFinite(w[0]))
-                throw new UserInputException($"GD diverged at step {t + 1}: reduce --lr (stable bound {StableStepBound(data, settings.Loss, settings.Initial):G3})");
             if (progress is not null && t % reportEvery == 0) progress.Report((double)t / settings.Steps);
+            return true;
         }
+        var observer = MapIteration.Observer(Observe);
+        var rng = Xoshiro256.ForStream(0, 0); // unused: GD is deterministic
+        MapIteration.Run(map, w, settings.Steps, ref rng, observer);
+        observer.Observe(settings.Steps, w, double.NaN, default);
         progress?.Report(1);
         return new LinearGdTrace
         {

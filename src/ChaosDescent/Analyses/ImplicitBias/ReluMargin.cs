@@ -1,4 +1,7 @@
+using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
+using ChaosDescent.Objectives;
+using ChaosDescent.Runners;
 using ChaosDescent.Data;
 
 namespace ChaosDescent.Analyses.ImplicitBias;
@@ -41,7 +44,75 @@ public sealed class ReluMarginTrace
 }
 
 /// <summary>
-/// The 2-layer network of the lecture notes (002), f(x) = W2 σ(W1 x) with σ = ReLU and no biases, trained by full-batch
+/// L(θ) = (1/N) Σ ℓ(y_n f(x_n)) for the 2-layer ReLU network f(x) = W2 σ(W1 x) without biases, θ = (W1 row-major
+/// q×d, W2), as an objective: exact gradient (ReLU derivative 0 at 0); the Hessian, defined almost everywhere, by
+/// central differences of the exact gradient (no analysis of this model uses second-order information).
+/// Keeps the margins of the last evaluation (<see cref="Margins"/>), so a training observer reads them for free.
+/// </summary>
+public sealed class ReluNetworkLoss(ClassificationData data, int hidden, MarginLoss loss) : IScalarField
+{
+    private readonly double[] _z = new double[data.Count * hidden];
+    private readonly double[] _u = new double[data.Count];
+    private readonly double[] _at = new double[hidden * data.Dimension + hidden];
+    private bool _valid;
+
+    public int Dimension => hidden * data.Dimension + hidden;
+    public bool IsThreadSafe => false;
+
+    /// <summary>u_n = y_n f(x_n) at θ (from the last evaluation when it was at θ).</summary>
+    public ReadOnlySpan<double> Margins(ReadOnlySpan<double> theta)
+    {
+        Forward(theta);
+        return _u;
+    }
+
+    public double Value(ReadOnlySpan<double> theta)
+    {
+        Forward(theta);
+        double l = 0;
+        foreach (var u in _u) l += MarginLosses.Value(loss, u);
+        return l / data.Count;
+    }
+
+    public void Gradient(ReadOnlySpan<double> theta, Span<double> gradient)
+    {
+        int qd = hidden * data.Dimension;
+        Forward(theta);
+        ReluMargin.Backward(data, theta[qd..], hidden, _z, _u, loss, gradient[..qd], gradient.Slice(qd, hidden));
+    }
+
+    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian)
+    {
+        int p = Dimension;
+        var x = theta.ToArray();
+        var gp = new double[p];
+        var gm = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            double h = 1e-5 * Math.Max(1, Math.Abs(x[j]));
+            double xj = x[j];
+            x[j] = xj + h; Gradient(x, gp);
+            x[j] = xj - h; Gradient(x, gm);
+            x[j] = xj;
+            for (int i = 0; i < p; i++) hessian[i * p + j] = (gp[i] - gm[i]) / (2 * h);
+        }
+    }
+
+    public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count) =>
+        this.AccumulateGradientPointwise(x, gradient, count);
+
+    private void Forward(ReadOnlySpan<double> theta)
+    {
+        if (_valid && theta.SequenceEqual(_at)) return;
+        int qd = hidden * data.Dimension;
+        ReluMargin.Forward(data, theta[..qd], theta[qd..], hidden, _z, _u);
+        theta.CopyTo(_at);
+        _valid = true;
+    }
+}
+
+/// <summary>
+/// The 2-layer network f(x) = W2 σ(W1 x) with σ = ReLU and no biases, trained by full-batch
 /// GD on the mean logistic (or exponential) loss. f is positively 2-homogeneous in (W1, W2), so once the data are
 /// fitted, scaling the weights up keeps lowering the loss: ‖W1‖ and ‖W2‖ grow without bound and the normalized margin
 /// min_n y_n f(x_n)/(‖W1‖‖W2‖) is the quantity that settles (Lyu &amp; Li 2020 prove that a smoothed version of it is
@@ -66,15 +137,21 @@ public static class ReluMargin
         int k = checkpoints.Length, next = 0;
         var loss = new double[k]; var acc = new double[k]; var n1 = new double[k]; var n2 = new double[k];
         var gam = new double[k]; var nm = new double[k]; var snm = new double[k];
-        var z = new double[count * q];
-        var g1 = new double[q * d];
-        var g2 = new double[q];
-        var u = new double[count];
+        var objective = new ReluNetworkLoss(data, q, s.Loss);
+        var map = new GradientDescentMap(objective, s.LearningRate);
+        var theta = new double[q * d + q];
+        w1.CopyTo(theta, 0);
+        w2.CopyTo(theta, q * d);
         long firstFull = -1;
         long reportEvery = Math.Max(1, s.Steps / 200);
-        for (long t = 0; ; t++)
+        // Observers at x_t, reading the margins u_n = y_n f(x_n) that the gradient pass at x_t left in the objective:
+        // first step of full training accuracy, and loss, accuracy, norms and margins at the log-spaced checkpoints.
+        bool Observe(long t, ReadOnlySpan<double> x, double value, ReadOnlySpan<double> gradient)
         {
-            bool all = Forward(data, w1, w2, q, z, u);
+            if (!double.IsFinite(x[q * d])) throw new UserInputException($"GD diverged at step {t}: reduce --lr");
+            var u = objective.Margins(x);
+            bool all = true;
+            foreach (var un in u) all &= un > 0;
             if (all) { if (firstFull < 0) firstFull = t; }
             else firstFull = -1;
             if (next < k && checkpoints[next] == t)
@@ -86,18 +163,22 @@ public static class ReluMargin
                     min = Math.Min(min, u[n]);
                     if (u[n] > 0) correct++;
                 }
-                double a1 = Math.Sqrt(w1.Sum(v => v * v)), a2 = Math.Sqrt(w2.Sum(v => v * v));
+                var x1 = x[..(q * d)].ToArray();
+                double a1 = Math.Sqrt(x1.Sum(v => v * v)), a2 = 0;
+                foreach (var v in x[(q * d)..]) a2 += v * v;
+                a2 = Math.Sqrt(a2);
                 loss[next] = l / count; acc[next] = (double)correct / count; n1[next] = a1; n2[next] = a2;
-                gam[next] = min; nm[next] = min / (a1 * a2); snm[next] = min / (SpectralNorm(w1, q, d) * a2);
+                gam[next] = min; nm[next] = min / (a1 * a2); snm[next] = min / (SpectralNorm(x1, q, d) * a2);
                 next++;
             }
-            if (t == s.Steps) break;
-            Backward(data, w2, q, z, u, s.Loss, g1, g2);
-            for (int i = 0; i < w1.Length; i++) w1[i] -= s.LearningRate * g1[i];
-            for (int j = 0; j < q; j++) w2[j] -= s.LearningRate * g2[j];
-            if (!double.IsFinite(w2[0])) throw new UserInputException($"GD diverged at step {t + 1}: reduce --lr");
             if (progress is not null && t % reportEvery == 0) progress.Report((double)t / s.Steps);
+            return true;
         }
+        var observer = MapIteration.Observer(Observe);
+        MapIteration.Run(map, theta, s.Steps, ref rng, observer);
+        observer.Observe(s.Steps, theta, double.NaN, default);
+        theta.AsSpan(0, q * d).CopyTo(w1);
+        theta.AsSpan(q * d, q).CopyTo(w2);
         progress?.Report(1);
         return new ReluMarginTrace
         {
@@ -118,7 +199,7 @@ public static class ReluMargin
     }
 
     /// <summary>Forward pass: z = W1 x_n (row n of <paramref name="z"/>), u_n = y_n f(x_n); true when every u_n &gt; 0.</summary>
-    public static bool Forward(ClassificationData data, double[] w1, double[] w2, int q, double[] z, double[] u)
+    public static bool Forward(ClassificationData data, ReadOnlySpan<double> w1, ReadOnlySpan<double> w2, int q, Span<double> z, Span<double> u)
     {
         int d = data.Dimension;
         bool all = true;
@@ -143,11 +224,12 @@ public static class ReluMargin
     /// Gradient of L = (1/N) Σ ℓ(u_n) after <see cref="Forward"/>: with c_n = ℓ'(u_n) y_n / N,
     /// ∂L/∂W2_j = Σ c_n σ(z_nj) and ∂L/∂W1_jk = Σ c_n W2_j 1[z_nj &gt; 0] x_nk (ReLU derivative taken as 0 at 0).
     /// </summary>
-    public static void Backward(ClassificationData data, double[] w2, int q, double[] z, double[] u, MarginLoss loss, double[] g1, double[] g2)
+    public static void Backward(ClassificationData data, ReadOnlySpan<double> w2, int q, ReadOnlySpan<double> z, ReadOnlySpan<double> u, MarginLoss loss,
+        Span<double> g1, Span<double> g2)
     {
         int d = data.Dimension, count = data.Count;
-        Array.Clear(g1);
-        Array.Clear(g2);
+        g1.Clear();
+        g2.Clear();
         for (int n = 0; n < count; n++)
         {
             double cn = -MarginLosses.NegDerivative(loss, u[n]) * data.Y[n] / count;

@@ -1,4 +1,6 @@
 using ChaosDescent.Analyses.ImplicitBias;
+using ChaosDescent.Maps;
+using ChaosDescent.Objectives;
 using ChaosDescent.Numerics;
 using ChaosDescent.Data;
 using ChaosDescent.Numerics.LinearAlgebra;
@@ -94,7 +96,7 @@ public class LangevinTests
         var idx = new int[b];
         for (int t = 0; t < draws; t++)
         {
-            ChainSampler.DrawBatch(ref rng, n, b, idx);
+            MinibatchSgdMap.DrawBatch(ref rng, n, b, idx);
             Assert.Equal(b, idx.Distinct().Count());
             foreach (var i in idx) counts[i]++;
         }

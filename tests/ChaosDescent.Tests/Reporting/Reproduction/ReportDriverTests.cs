@@ -160,7 +160,11 @@ public sealed class ReportDriverTests : IDisposable
         Assert.Contains("href=\"#exp-a\"", html);
         Assert.Contains("id=\"exp-b\"", html);
         Assert.Contains("id=\"summary\"", html);
-        Assert.Contains("a.near", html);
+        Assert.Contains("<code>a.<wbr>near</code>", html); // check ids may break after a dot on narrow screens
+        // The table of contents stays visible; each figure names the command that regenerates it.
+        Assert.Contains("<nav class=\"toc\"", html);
+        Assert.Contains("position: sticky", html);
+        Assert.Contains("chaosdescent reproduce --only a --quick --seed", html);
         Assert.Contains("All checks passed", html);
         Assert.Contains("logical cores", html);
         Assert.Contains("quick", html);

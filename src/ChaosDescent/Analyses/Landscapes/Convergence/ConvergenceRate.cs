@@ -76,8 +76,8 @@ public sealed class ConvergenceRate
     public static ConvergenceRate Run(ConvergenceRequest request, IProgress<double>? progress = null)
     {
         var map = request.Map;
-        var f0 = map.Objective.Macro;
-        if (map.Dimension != 1) throw new UserInputException($"W2 by quantiles is 1-D ('{map.Objective.Name}' has d = {map.Dimension})");
+        var f0 = map.Multiscale.Macro;
+        if (map.Dimension != 1) throw new UserInputException($"W2 by quantiles is 1-D ('{map.Multiscale.Name}' has d = {map.Dimension})");
         if (request.Snapshots < 3) throw new UserInputException("at least 3 snapshots are needed");
         if (request.Particles < 100 || request.ReferenceParticles < 200) throw new UserInputException("use at least 100 particles and 200 reference particles");
         var sw = System.Diagnostics.Stopwatch.StartNew();

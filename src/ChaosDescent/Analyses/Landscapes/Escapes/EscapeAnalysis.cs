@@ -101,7 +101,7 @@ public sealed class EscapeAnalysis
     public static EscapeAnalysis Run(EscapeRequest request, IProgress<double>? progress = null)
     {
         var map = request.Map;
-        var objective = map.Objective;
+        var objective = map.Multiscale;
         if (objective.Dimension != 1) throw new UserInputException($"escape statistics are 1-D ('{objective.Name}' has d = {objective.Dimension})");
         if (!(request.CoreFraction > 0 && request.CoreFraction <= 1)) throw new UserInputException($"--core must lie in (0, 1] (got {request.CoreFraction})");
         var land = new Landscape1D(objective.Macro);

@@ -89,7 +89,7 @@ public static class MicroEscape
         int n = stats.Count, k = stats.Exits;
         double p = n > 0 ? (double)k / n : double.NaN;
         var (lo, hi) = Wilson(k, n);
-        return new MicroEscapeResult(well, map.LearningRate, map.Objective.Epsilon, stats, p, lo, hi, r.Seconds);
+        return new MicroEscapeResult(well, map.LearningRate, map.Multiscale.Epsilon, stats, p, lo, hi, r.Seconds);
     }
 
     /// <summary>Wilson score interval for a binomial proportion (95 %).</summary>

@@ -1,4 +1,5 @@
 using ChaosDescent.Maps;
+using ChaosDescent.Objectives;
 using MathNet.Numerics.LinearAlgebra;
 using ChaosDescent.Numerics.LinearAlgebra;
 
@@ -14,7 +15,10 @@ namespace ChaosDescent.Analyses.Landscapes.Momentum;
 /// <item>NAG-SC, s = (x, y): y′ = (1 − ηq)x + ηζ, x′ = (1 + c)y′ − cy, so A = [[(1 + c)(1 − ηq), −c], [1 − ηq, 0]],
 /// B = ((1 + c)η, η).</item>
 /// </list>
-/// A is exactly the maps' Jacobian for f = f0 (no micro-scale). The stationary covariance solves the discrete
+/// A is exactly the maps' Jacobian for f = f0 (no micro-scale), and it is read from the map: A = Dφ at the minimum of
+/// the quadratic qx²/2 (<see cref="OptimizerMap.Jacobian"/>), B = the step's response to a unit additive noise
+/// (one step from the origin on qx²/2 − x, which is the recursion with ζ = 1); the formulas above are what the maps
+/// give and what the tests check. The stationary covariance solves the discrete
 /// Lyapunov equation Σ = AΣAᵀ + σ²BBᵀ (only the covariance σ² of ζ enters, so bounded noise gives the same second
 /// moments as Gaussian noise). For f0 = x²/2 the linearization is exact: these are the stationary moments of the
 /// stochastic counterparts of the momentum maps. Heavy ball: Var x = (1 + γ)ησ² / ((1 − γ)(2(1 + γ) − ηq)q) ≈
@@ -72,24 +76,47 @@ public sealed class LinearMomentumTheory
     }
 
     public static LinearMomentumTheory Gd(double eta, double q, double sigma2) =>
-        new("gd", Matrix<double>.Build.DenseOfArray(new[,] { { 1 - eta * q } }), Vector<double>.Build.Dense([eta]), sigma2, q, eta);
+        For(new GradientDescentMap(Quadratic(q, 0), eta), q, sigma2);
 
     public static LinearMomentumTheory HeavyBall(double eta, double gamma, double q, double sigma2) =>
-        new("heavyball", Matrix<double>.Build.DenseOfArray(new[,] { { 1 - eta * q, gamma }, { -eta * q, gamma } }),
-            Vector<double>.Build.Dense([eta, eta]), sigma2, q, eta);
+        For(new HeavyBallMap(Quadratic(q, 0), eta, gamma), q, sigma2);
 
-    public static LinearMomentumTheory Nesterov(double eta, double c, double q, double sigma2) =>
-        new("nag", Matrix<double>.Build.DenseOfArray(new[,] { { (1 + c) * (1 - eta * q), -c }, { 1 - eta * q, 0 } }),
-            Vector<double>.Build.Dense([(1 + c) * eta, eta]), sigma2, q, eta);
-
-    /// <summary>The theory for a map (gd, stochastic and gaussian share GD's; heavyball; nag) at curvature q.</summary>
-    public static LinearMomentumTheory For(OptimizerMap map, double q, double sigma2) => map switch
+    /// <summary>NAG-SC with coefficient c = (1 − √(μη))/(1 + √(μη)), i.e. μ = ((1 − c)/(1 + c))²/η.</summary>
+    public static LinearMomentumTheory Nesterov(double eta, double c, double q, double sigma2)
     {
-        HeavyBallMap hb => HeavyBall(map.LearningRate, hb.Momentum, q, sigma2),
-        NesterovMap nag => Nesterov(map.LearningRate, nag.Coefficient, q, sigma2),
-        _ when map.StateBlocks == 1 => Gd(map.LearningRate, q, sigma2),
-        _ => throw new UserInputException($"no linear theory for the '{map.Name}' map"),
-    };
+        double r = (1 - c) / (1 + c);
+        return For(new NesterovMap(Quadratic(q, 0), eta, r * r / eta), q, sigma2);
+    }
+
+    /// <summary>
+    /// The theory for a map at curvature q: A and B read from the map itself on the quadratic qx²/2 (random maps —
+    /// stochastic, gaussian — share GD's deterministic part, their noise being the ζ that the theory models).
+    /// </summary>
+    public static LinearMomentumTheory For(OptimizerMap map, double q, double sigma2)
+    {
+        if (map.Dimension != 1) throw new UserInputException($"the linear momentum theory is 1-D (the map has d = {map.Dimension})");
+        OptimizerMap Probe(IScalarField f) => map.IsStochastic
+            ? map.StateBlocks == 1 ? new GradientDescentMap(f, map.LearningRate) : throw new UserInputException($"no linear theory for the '{map.Name}' map")
+            : map.WithObjective(f);
+        var linear = Probe(Quadratic(q, 0));
+        int n = linear.StateDimension;
+        var origin = new double[n];
+        var jac = new double[n * n];
+        linear.Jacobian(origin, jac);
+        // B: one step from the origin with ∇f = qx − 1, i.e. the gradient perturbed by −ζ with ζ = 1 (exact: the map is linear).
+        var forced = Probe(Quadratic(q, 1));
+        var state = new double[n];
+        forced.Initialize(state, 1);
+        var scratch = new double[forced.ScratchLength(1)];
+        var rng = Numerics.Xoshiro256.ForStream(0, 0); // unused: the probe is deterministic
+        forced.Step(state, 1, ref rng, scratch);
+        var name = map switch { HeavyBallMap => "heavyball", NesterovMap => "nag", _ => "gd" };
+        return new(name, Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]), Vector<double>.Build.DenseOfArray(state), sigma2, q, map.LearningRate);
+    }
+
+    /// <summary>qx²/2 − bx as an objective (no micro-scale).</summary>
+    private static MultiscaleObjective Quadratic(double q, double b) =>
+        new("linearization", new PolynomialPotential("q x^2/2 - b x", (-1, 1), 0, -b, 0.5 * q), null, 1.0);
 
     /// <summary>Closed form of the heavy-ball position variance (AR(2) x_(n+1) = (1 + γ − ηq)x_n − γx_(n−1) + ηζ_n).</summary>
     public static double HeavyBallVarianceClosedForm(double eta, double gamma, double q, double sigma2) =>

@@ -68,7 +68,7 @@ public sealed class MomentumAnalysis
     public static MomentumAnalysis Run(MomentumRequest request, IProgress<double>? progress = null)
     {
         var map = request.Map;
-        var obj = map.Objective;
+        var obj = map.Multiscale;
         if (obj.Dimension != 1) throw new UserInputException($"the momentum analysis is 1-D ('{obj.Name}' has d = {obj.Dimension})");
         if (map.IsStochastic) throw new UserInputException($"the momentum analysis needs a deterministic map (got '{map.Name}')");
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -171,7 +171,7 @@ public sealed class MomentumAnalysis
     /// </summary>
     public static double PredictLargestExponent(OptimizerMap map, double xStar)
     {
-        var obj = map.Objective;
+        var obj = map.Multiscale;
         var micro = obj.Micro ?? throw new UserInputException($"objective '{obj.Name}' has no micro-scale");
         double eta = map.LearningRate, eps = obj.Epsilon, q0 = obj.Macro.SecondDerivative(xStar);
         int p = micro.PhaseDimension;

@@ -163,7 +163,7 @@ public class EscapeObserverTests
         }
 
         public override OptimizerMap WithLearningRate(double learningRate) => this;
-        public override OptimizerMap WithObjective(MultiscaleObjective objective) => this;
+        public override OptimizerMap WithObjective(IScalarField objective) => this;
     }
 
     // doublewell-sin: wells (−∞, 0) and (0, ∞), cores around ∓1; the two-state process jumps between ±1

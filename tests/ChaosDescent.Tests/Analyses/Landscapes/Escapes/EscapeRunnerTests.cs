@@ -29,7 +29,7 @@ public class EscapeRunnerTests
         }
 
         public override OptimizerMap WithLearningRate(double learningRate) => this;
-        public override OptimizerMap WithObjective(MultiscaleObjective objective) => this;
+        public override OptimizerMap WithObjective(IScalarField objective) => this;
     }
 
     private static readonly MultiscaleObjective Dummy = ObjectiveCatalog.Create("doublewell-sin");
@@ -99,7 +99,7 @@ public class EscapeRunnerTests
             for (int i = 0; i < count; i++) state[i] = -state[i];
         }
         public override OptimizerMap WithLearningRate(double learningRate) => this;
-        public override OptimizerMap WithObjective(MultiscaleObjective objective) => this;
+        public override OptimizerMap WithObjective(IScalarField objective) => this;
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class EscapeRunnerTests
             for (int i = 0; i < count; i++) state[i] *= 100;
         }
         public override OptimizerMap WithLearningRate(double learningRate) => this;
-        public override OptimizerMap WithObjective(MultiscaleObjective objective) => this;
+        public override OptimizerMap WithObjective(IScalarField objective) => this;
     }
 
     [Fact]
