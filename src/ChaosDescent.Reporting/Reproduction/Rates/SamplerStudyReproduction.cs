@@ -133,8 +133,9 @@ public sealed class SamplerStudyReproduction : IReproduction
         cost.LegendAt(ScottPlot.Alignment.UpperLeft);
         r.AddFigure(context, fig, p,
             Inv($"Bias (relative variance error, {seeds} seeds averaged, {chains:N0} chains × {perChain} samples) against the Langevin step h for the chaos sampler (GD with η = 2√h, ε = η/1000), ULA and MALA on three targets; right: effective samples per second on the Gaussian."));
+        // Throughput (ESS per second) goes to the CSV and the figure only: notes must not depend on the machine's load.
         foreach (var (name, _, _) in Targets)
-            r.Notes.Add(name + ": " + string.Join("; ", methods.Select(m => m.ToString().ToLowerInvariant() + " " + string.Join(", ", hs.Select(h => Inv($"h={h}: {Fmt(summary[(name, m, h)].Err)}±{Fmt(summary[(name, m, h)].Se)} ({Fmt(summary[(name, m, h)].EssPerSecond)} ESS/s)"))))));
+            r.Notes.Add(name + ": " + string.Join("; ", methods.Select(m => m.ToString().ToLowerInvariant() + " " + string.Join(", ", hs.Select(h => Inv($"h={h}: {Fmt(summary[(name, m, h)].Err)}±{Fmt(summary[(name, m, h)].Se)}"))))));
         if (fits.Count > 0)
             r.Notes.Add("Fitted bias order in η on the anisotropic 2-D target (largest relative variance error, the stiff coordinate): " + string.Join("; ", fits.Select(kv => Inv($"{kv.Key.ToString().ToLowerInvariant()} p = {Fmt(kv.Value.Slope)} ± {Fmt(kv.Value.SlopeError)}"))) + ".");
         return r;
