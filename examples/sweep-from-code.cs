@@ -33,7 +33,7 @@ for (int j = 0; j < epss.Length; j++)
     for (int i = 0; i < etas.Length; i++)
     {
         var system = new DescentSystem { Objective = ObjectiveCatalog.Create("quartic-sin", epss[j]), Map = "gd", LearningRate = etas[i] };
-        var r = (LyapunovResult)analysis.Run(system, settings, progress: null);
+        var r = (LyapunovReport)analysis.Run(system, settings, progress: null);
         lambda[j, i] = r.Lambda;
         // Thm. 9 is an asymptotic statement for eta/eps large: compare where eta/eps ≥ 100.
         if (etas[i] / epss[j] >= 100)
