@@ -46,6 +46,8 @@ public class AnalysisCatalogTests
             new BoundaryDimensionSettings { Regime = new RegimeSettings { EtaPoints = 16, EpsPoints = 16, Threads = 1 }, MinBox = 1, MaxBox = 4, EpsBands = 0 }),
         "entropy" => (System("quartic-sin"), new EntropySettings { MaxSymbols = 500, GridPoints = 5000 }),
         "train" => (new DescentSystem(), new ChaosDescent.Analyses.Training.TrainSettings { Lr = 0.01, Epochs = 30, Hidden = "4", SharpnessPoints = 3 }),
+        "catapult" => (new DescentSystem(), new ChaosDescent.Analyses.Training.CatapultSettings { Width = 50, EtaLambda = [1, 3], Seeds = 2, Steps = 300 }),
+        "balancing" => (new DescentSystem(), new ChaosDescent.Analyses.Training.BalancingSettings { EtaRatio = [0.5, 2], Seeds = 2, Steps = 500 }),
         _ => null,
     };
 
