@@ -143,19 +143,19 @@ public sealed record BalancingSettings
     /// <summary>A is n×m, the factors have d columns; 1, 1, 1 is the scalar case ½(xy − a)².</summary>
     public int Rows { get; init; } = 4;
     public int Cols { get; init; } = 4;
-    public int Rank { get; init; } = 2;
+    public int Rank { get; init; } = 1;
 
     /// <summary>X0 = Unbalance·G_X/√(n·d)·…, Y0 = G_Y/(Unbalance·…): ‖X0‖_F/‖Y0‖_F ≈ Unbalance².</summary>
     public double Unbalance { get; init; } = 3;
 
     /// <summary>The grid of η/(2/L), L = λ_max(∇²f) at the initialization (the local smoothness GD starts in).</summary>
-    public double[] EtaRatio { get; init; } = [0.05, 0.1, 0.3, 0.6, 0.9, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0];
+    public double[] EtaRatio { get; init; } = [0.05, 0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.1, 2.5, 3.0];
 
     public int Seeds { get; init; } = 8;
     public int Steps { get; init; } = 20000;
 
     /// <summary>A run has converged when its final loss is below this value.</summary>
-    public double ConvergedLoss { get; init; } = 1e-10;
+    public double ConvergedLoss { get; init; } = 1e-8;
 
     /// <summary>Balanced: |‖X‖² − ‖Y‖²| ≤ this fraction of ‖X‖² + ‖Y‖² at the end.</summary>
     public double BalancedFraction { get; init; } = 0.05;
@@ -188,8 +188,15 @@ public static class Balancing
         Validate(settings);
         int n = settings.Rows, m = settings.Cols, d = settings.Rank;
         var arng = Xoshiro256.ForStream(settings.Seed, ulong.MaxValue);
+        // A = P Qᵀ of rank d with entries O(1/√d·…): exactly representable, so the minimum value is 0.
+        var pa = new double[n * d];
+        var qa = new double[m * d];
+        for (int i = 0; i < pa.Length; i++) pa[i] = arng.NextGaussian() / Math.Sqrt(d);
+        for (int i = 0; i < qa.Length; i++) qa[i] = arng.NextGaussian();
         var a = new double[n * m];
-        for (int i = 0; i < a.Length; i++) a[i] = arng.NextGaussian() / Math.Sqrt(Math.Max(n, m));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++)
+                for (int k = 0; k < d; k++) a[i * m + j] += pa[i * d + k] * qa[j * d + k];
         var model = new MatrixFactorization(n, m, d, a);
         int p = model.Dimension;
         var theta0 = new double[settings.Seeds][];
