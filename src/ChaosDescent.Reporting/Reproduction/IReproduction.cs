@@ -17,7 +17,7 @@ public interface IReproduction
     /// <summary>Where in the paper (section, figure, theorem).</summary>
     string PaperReference { get; }
 
-    /// <summary>Position in the report (smaller first): issue 2 uses 100–199, issue 3 200–299, and so on.</summary>
+    /// <summary>Position in the report (smaller first), in blocks of 100 per area: distributions 100–199, chaos 200–299, and so on.</summary>
     int Order { get; }
 
     /// <summary>Runs the experiment, writes its figures and CSV files, and returns what the report shows.</summary>

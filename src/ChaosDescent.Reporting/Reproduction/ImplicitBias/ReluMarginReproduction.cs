@@ -5,14 +5,14 @@ using ChaosDescent.Reporting.Plots;
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
 /// <summary>
-/// Normalized margin of a bias-free 2-layer ReLU network f(x) = W2 σ(W1 x) (lecture notes 002) trained by GD on the
+/// Normalized margin of a bias-free 2-layer ReLU network f(x) = W2 σ(W1 x) (Lyu & Li 2020) trained by GD on the
 /// logistic loss over XOR-like data, which no linear classifier separates.
 /// </summary>
 public sealed class ReluMarginReproduction : IReproduction
 {
     public string Id => "implicit-bias-relu-margin";
     public string Title => "Implicit bias II: normalized margin of a 2-layer ReLU network";
-    public string PaperReference => "Lecture notes 002 (2-layer network, normalized margin); Lyu & Li 2020; issue 7, part 2";
+    public string PaperReference => "Lyu & Li 2020 (normalized margin of homogeneous networks under GD on the logistic loss)";
     public int Order => 610;
 
     public ReproductionResult Run(ReproductionContext context)
