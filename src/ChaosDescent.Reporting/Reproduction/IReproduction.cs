@@ -24,6 +24,20 @@ public interface IReproduction
     ReproductionResult Run(ReproductionContext context);
 }
 
+/// <summary>
+/// An experiment whose metadata (<see cref="IReproduction.Id"/>, title, paper reference, order) are fixed: given once to
+/// the constructor, so that an experiment's file is its description and its <see cref="Run"/>.
+/// </summary>
+public abstract class Reproduction(string id, string title, string paperReference, int order) : IReproduction
+{
+    public string Id => id;
+    public string Title => title;
+    public string PaperReference => paperReference;
+    public int Order => order;
+
+    public abstract ReproductionResult Run(ReproductionContext context);
+}
+
 /// <summary>What an experiment needs from the report driver.</summary>
 public sealed class ReproductionContext
 {

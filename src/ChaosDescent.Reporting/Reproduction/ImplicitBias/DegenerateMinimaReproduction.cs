@@ -10,14 +10,9 @@ namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 /// the zero-loss set has dimension ≥ M − N; "SGD finds flat minima"): Hessian spectrum at polished minima reached by
 /// small-LR GD, large-LR GD and SGD from one initialization.
 /// </summary>
-public sealed class DegenerateMinimaReproduction : IReproduction
+public sealed class DegenerateMinimaReproduction() : Reproduction("implicit-bias-degenerate-minima", "Implicit bias IV: degenerate global minima and their sharpness", "Cooper 2018 (degenerate global minima of over-parametrized networks, Bézout counting); Keskar et al. 2017 (SGD and flat minima)", order: 630)
 {
-    public string Id => "implicit-bias-degenerate-minima";
-    public string Title => "Implicit bias IV: degenerate global minima and their sharpness";
-    public string PaperReference => "Cooper 2018 (degenerate global minima of over-parametrized networks, Bézout counting); Keskar et al. 2017 (SGD and flat minima)";
-    public int Order => 630;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         var progress = context.Progress;

@@ -15,13 +15,8 @@ namespace ChaosDescent.Reporting.Reproduction.Learning;
 /// exponent of the training map), oscillating (not converging, λ not significantly positive: the edge of stability),
 /// diverged — and every fraction is reported with its Wilson interval (Wilson 1927).
 /// </summary>
-public sealed class InitializationRatesReproduction : IReproduction
+public sealed class InitializationRatesReproduction() : Reproduction("sec3.3-initializations", "Across initializations: how often GD on the Airfoil network converges, oscillates, turns chaotic or diverges", "Sec. 3.3 (Figs. 6–7), as rates over initializations", order: 520)
 {
-    public string Id => "sec3.3-initializations";
-    public string Title => "Across initializations: how often GD on the Airfoil network converges, oscillates, turns chaotic or diverges";
-    public string PaperReference => "Sec. 3.3 (Figs. 6–7), as rates over initializations";
-    public int Order => 520;
-
     public static readonly double[] StandardizedRates = [0.0005, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5];
     public static readonly double[] QuickStandardizedRates = [0.0005, 0.02, 0.2, 0.5];
     public static readonly double[] DbRates = [0.0005, 0.002, 0.005, 0.02, 0.05];
@@ -41,7 +36,7 @@ public sealed class InitializationRatesReproduction : IReproduction
     /// <summary>Wilson intervals shown in the figure and the tables: 95% (z = 1.96).</summary>
     private const double ShownZ = 1.96;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         bool quick = context.Quick;
