@@ -97,7 +97,7 @@ public sealed class LrFindCommand : ICliCommand
         o.WriteLine("bands:");
         foreach (var b in r.Bands) o.WriteLine($"  {F(b.LrLo),10} … {F(b.LrHi),-10} {b.Regime}");
         o.WriteLine(r.RecommendedLr is { } rec
-            ? $"recommended lr    {F(rec)}: converges for {F(r.RecommendedConverging!.Value)} of {r.Seeds} initializations (95% Wilson [{F(r.RecommendedWilsonLo!.Value)}, {F(r.RecommendedWilsonHi!.Value)}]), as does every smaller grid lr"
+            ? $"recommended lr    {F(rec)}: converges for {Math.Round(r.RecommendedConverging!.Value * r.Seeds)}/{r.Seeds} initializations (95% Wilson [{F(r.RecommendedWilsonLo!.Value)}, {F(r.RecommendedWilsonHi!.Value)}]), as does every smaller grid lr"
             : $"recommended lr    none: fewer than {F(r.TargetRate)} of the initializations converge even at lr = {F(r.Points[0].Lr)}; try a lower --lr-min");
         o.WriteLine(r.RecommendedLrConfident is { } c
             ? $"confident lr      {F(c)} (Wilson lower bound ≥ {F(r.TargetRate)})"

@@ -53,8 +53,8 @@ public static class LrFindPlots
         a.LegendAt(ScottPlot.Alignment.MiddleLeft);
 
         var alive = r.Runs.Where(x => x.Regime != "diverged").ToArray();
-        var b = panels.Panel(0, 1, "Final training loss (runs that did not diverge)", "learning rate η", "loss", logX: true, logY: true);
-        Scatter(b, alive.Select(x => (x.Lr, x.FinalLoss)).Where(t => t.FinalLoss > 0), r.Points.Select(p => (p.Lr, p.MedianFinalLoss)).Where(t => t.MedianFinalLoss > 0));
+        var b = panels.Panel(0, 1, "Final training loss (runs that did not diverge)", "learning rate η", "loss", logX: true);
+        Scatter(b, alive.Select(x => (x.Lr, x.FinalLoss)).Where(t => double.IsFinite(t.FinalLoss)), r.Points.Select(p => (p.Lr, p.MedianFinalLoss)));
 
         var c = panels.Panel(1, 0, "Sharpness against the stability limit", "learning rate η", "η·λ_max/2", logX: true);
         Scatter(c, alive.Select(x => (x.Lr, x.SharpnessRatio)), r.Points.Select(p => (p.Lr, p.MedianSharpnessRatio)));

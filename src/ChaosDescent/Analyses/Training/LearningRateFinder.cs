@@ -33,8 +33,8 @@ public sealed record LrFindSettings
     /// <summary><c>lr_max</c> (default 3): largest η of the log grid.</summary>
     public double LrMax { get; init; } = 3;
 
-    /// <summary><c>points</c> (default 12): η values, log-spaced from lr_min to lr_max (both included).</summary>
-    public int Points { get; init; } = 12;
+    /// <summary><c>points</c> (default 10): η values, log-spaced from lr_min to lr_max (both included).</summary>
+    public int Points { get; init; } = 10;
 
     /// <summary><c>seeds</c> (default 16): independent initializations (W ~ N(0, 1/fan-in), b = 0) per η.</summary>
     public int Seeds { get; init; } = 16;
