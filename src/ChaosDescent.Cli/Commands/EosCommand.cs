@@ -41,10 +41,19 @@ public sealed class EosCommand : ICliCommand
         {
             var settings = new EdgeOfStabilitySettings
             {
-                Data = r.GetValue(data)!, Target = r.GetValue(target), Hidden = r.GetValue(hidden)!, Activation = r.GetValue(activation)!,
-                Lr = r.GetValue(lr), Steps = r.GetValue(steps), Neigs = r.GetValue(neigs), EigFreq = r.GetValue(eigFreq),
-                FlowSubsteps = r.GetValue(substeps), GradientFlow = !r.GetValue(noFlow), LayerSharpness = !r.GetValue(noLayers),
-                Seed = r.GetValue(seed), Threads = r.GetValue(threads),
+                Data = r.GetValue(data)!,
+                Target = r.GetValue(target),
+                Hidden = r.GetValue(hidden)!,
+                Activation = r.GetValue(activation)!,
+                Lr = r.GetValue(lr),
+                Steps = r.GetValue(steps),
+                Neigs = r.GetValue(neigs),
+                EigFreq = r.GetValue(eigFreq),
+                FlowSubsteps = r.GetValue(substeps),
+                GradientFlow = !r.GetValue(noFlow),
+                LayerSharpness = !r.GetValue(noLayers),
+                Seed = r.GetValue(seed),
+                Threads = r.GetValue(threads),
             };
             EdgeOfStability.Validate(settings);
             string dir = r.GetValue(outDir)!;
