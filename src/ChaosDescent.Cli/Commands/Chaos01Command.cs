@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Cli.Infrastructure;
-using ChaosDescent.Maps;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -13,23 +12,22 @@ public sealed class Chaos01Command : ICliCommand
 
     public Command Build()
     {
-        var objective = new ObjectiveOptions();
-        var eta = Eta();
-        var map = new Option<string>("--map") { Description = "gd | heavyball | nag | stochastic | gaussian", DefaultValueFactory = _ => "gd" };
+        var system = new SystemOptions(maps: "gd | heavyball | nag | stochastic | gaussian");
         var steps = new Option<int>("--steps", "-k") { Description = "observations N of the orbit", DefaultValueFactory = _ => new ZeroOneSettings().Steps };
         var burnIn = new Option<int>("--burn-in") { Description = "steps discarded first", DefaultValueFactory = _ => new ZeroOneSettings().BurnIn };
         var frequencies = new Option<int>("--frequencies") { Description = "random frequencies c in (pi/5, 4pi/5); K is the median of K_c", DefaultValueFactory = _ => new ZeroOneSettings().Frequencies };
         var start = new Option<string?>("--start") { Description = "start X[,Y] (default: as bifurcation diagrams)" };
         var coordinate = new Option<int>("--coordinate") { Description = "coordinate observed", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "seed of the frequencies", DefaultValueFactory = _ => new ZeroOneSettings().Seed };
-        var json = Json();
+        var run = new RunOptions(seed: false, threads: false);
         var cmd = new Command("chaos01", "0-1 test for chaos (Gottwald-Melbourne): K near 1 chaotic, near 0 regular");
-        objective.AddTo(cmd);
-        foreach (var o in new Option[] { eta, map, steps, burnIn, frequencies, start, coordinate, seed, json }) cmd.Options.Add(o);
+        system.AddTo(cmd);
+        foreach (var o in new Option[] { steps, burnIn, frequencies, start, coordinate, seed }) cmd.Options.Add(o);
+        run.AddTo(cmd);
         cmd.SetAction(r =>
         {
-            var obj = objective.Resolve(r);
-            var system = new DescentSystem { Objective = obj, Map = r.GetValue(map)!, LearningRate = Positive(r.GetValue(eta), "--eta") };
+            var sys = system.Bind(r);
+            var obj = sys.RequireMultiscale(cmd.Name);
             var settings = new ZeroOneSettings
             {
                 Steps = r.GetValue(steps),
@@ -39,17 +37,17 @@ public sealed class Chaos01Command : ICliCommand
                 Coordinate = r.GetValue(coordinate),
                 Seed = r.GetValue(seed),
             };
-            var result = ConsoleProgress.Run(r.InvocationConfiguration.Error, "0-1 test", p => ZeroOneTest.Run(system, settings, p));
+            var result = ConsoleProgress.Run(r.InvocationConfiguration.Error, "0-1 test", p => ZeroOneTest.Run(sys, settings, p));
             var o = r.InvocationConfiguration.Output;
-            if (r.GetValue(json))
+            if (run.AsJson(r))
             {
                 WriteJson(o, new
                 {
                     objective = obj.Name,
                     formula = obj.Formula,
                     eps = obj.Epsilon,
-                    eta = system.LearningRate,
-                    map = system.Map,
+                    eta = sys.LearningRate,
+                    map = sys.Map,
                     k = result.K,
                     k_quantiles = result.KQuantiles,
                     frequencies = result.Frequencies,
@@ -62,7 +60,7 @@ public sealed class Chaos01Command : ICliCommand
                 });
                 return 0;
             }
-            o.WriteLine($"{obj.Name}: f = {obj.Formula}   eps = {F(obj.Epsilon)}   eta = {F(system.LearningRate!.Value)}   map = {system.Map}");
+            o.WriteLine($"{obj.Name}: f = {obj.Formula}   eps = {F(obj.Epsilon)}   eta = {F(sys.LearningRate!.Value)}   map = {sys.Map}");
             o.WriteLine($"N = {result.Steps:N0} observations after {result.BurnIn:N0} burn-in steps, n_cut = {result.MaxLag}, {result.Frequencies} frequencies");
             o.WriteLine($"K = {F(result.K, "F4")}   (K_c 5%/95%: {F(result.KQuantiles[0], "F4")} / {F(result.KQuantiles[2], "F4")})   {result.Interpretation}");
             return 0;

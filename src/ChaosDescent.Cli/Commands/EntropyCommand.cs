@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Cli.Infrastructure;
-using ChaosDescent.Maps;
 using static ChaosDescent.Cli.Infrastructure.CommonOptions;
 
 namespace ChaosDescent.Cli.Commands;
@@ -14,33 +13,33 @@ public sealed class EntropyCommand : ICliCommand
 
     public Command Build()
     {
-        var objective = new ObjectiveOptions();
-        var eta = Eta();
+        var system = new SystemOptions();
         var interval = new Option<string?>("--interval") { Description = "LO,HI: an invariant interval (default: the attractor's smallest invariant interval)" };
         var laps = new Option<int>("--lap-iterations") { Description = "iterations of the lap count (multimodal maps)", DefaultValueFactory = _ => new EntropySettings().LapIterations };
-        var json = Json();
+        var run = new RunOptions(seed: false, threads: false);
         var cmd = new Command("entropy", "topological entropy of a 1-D GD map (Rmk. 20), with an error bound");
-        objective.AddTo(cmd);
-        foreach (var o in new Option[] { eta, interval, laps, json }) cmd.Options.Add(o);
+        system.AddTo(cmd);
+        foreach (var o in new Option[] { interval, laps }) cmd.Options.Add(o);
+        run.AddTo(cmd);
         cmd.SetAction(r =>
         {
-            var obj = objective.Resolve(r);
-            var system = new DescentSystem { Objective = obj, LearningRate = Positive(r.GetValue(eta), "--eta") };
+            var sys = system.Bind(r);
+            var obj = sys.RequireMultiscale(cmd.Name);
             var settings = new EntropySettings
             {
                 Interval = r.GetValue(interval) is { } s ? ObjectiveOptions.ParseList(s, "--interval") : null,
                 LapIterations = AtLeast(r.GetValue(laps), 1, "--lap-iterations"),
             };
-            var h = ConsoleProgress.Run(r.InvocationConfiguration.Error, "entropy", p => TopologicalEntropy.Run(system, settings, p));
+            var h = ConsoleProgress.Run(r.InvocationConfiguration.Error, "entropy", p => TopologicalEntropy.Run(sys, settings, p));
             var o = r.InvocationConfiguration.Output;
-            if (r.GetValue(json))
+            if (run.AsJson(r))
             {
                 WriteJson(o, new
                 {
                     objective = obj.Name,
                     formula = obj.Formula,
                     eps = obj.Epsilon,
-                    eta = system.LearningRate,
+                    eta = sys.LearningRate,
                     topological_entropy = h.TopologicalEntropy,
                     error_bound = h.ErrorBound,
                     lower = h.Lower,
@@ -55,7 +54,7 @@ public sealed class EntropyCommand : ICliCommand
                 });
                 return 0;
             }
-            o.WriteLine($"{obj.Name}: f = {obj.Formula}   eps = {F(obj.Epsilon)}   eta = {F(system.LearningRate!.Value)}");
+            o.WriteLine($"{obj.Name}: f = {obj.Formula}   eps = {F(obj.Epsilon)}   eta = {F(sys.LearningRate!.Value)}");
             o.WriteLine($"interval [{F(h.Interval[0], "G8")}, {F(h.Interval[1], "G8")}], {h.TurningPoints.Length} turning point(s); {h.Method}");
             o.WriteLine($"h_top = {F(h.TopologicalEntropy, "F6")} +- {F(h.ErrorBound, "G3")}   in [{F(h.Lower, "F6")}, {F(h.Upper, "F6")}]{(h.Rigorous ? " (certified)" : " (estimate)")}");
             o.WriteLine(h.Note);

@@ -10,7 +10,7 @@ namespace ChaosDescent.Cli.Commands;
 
 /// <summary>
 /// <c>chaosdescent margin</c>: GD on the logistic loss of a bias-free 2-layer ReLU network f(x) = W2 σ(W1 x) on data
-/// that are not linearly separable; tracks ‖W1‖, ‖W2‖ against ln t and the normalized margin (lecture notes 002).
+/// that are not linearly separable; tracks ‖W1‖, ‖W2‖ against ln t and the normalized margin (Lyu & Li 2020).
 /// </summary>
 public sealed class MarginCommand : ICliCommand
 {

@@ -11,7 +11,7 @@ namespace ChaosDescent.Cli.Commands;
 /// <summary>
 /// <c>chaosdescent minima</c>: fit an over-parametrized MLP (M parameters, N &lt; M samples) to zero loss, polish with
 /// Levenberg–Marquardt, and count the near-zero Hessian eigenvalues (≥ M − N); compare the sharpness of the minima
-/// reached by small-LR GD, large-LR GD and SGD from the same initialization (lecture notes 003).
+/// reached by small-LR GD, large-LR GD and SGD from the same initialization (Cooper 2018; Keskar et al. 2017).
 /// </summary>
 public sealed class MinimaCommand : ICliCommand
 {

@@ -22,10 +22,10 @@ public sealed class SampleCommand : ICliCommand
         var chains = new Option<int>("--chains") { Description = "independent chains", DefaultValueFactory = _ => defaults.Chains };
         var burnIn = new Option<int>("--burn-in") { Description = "steps each chain discards first", DefaultValueFactory = _ => defaults.BurnIn };
         var seed = new Option<ulong>("--seed") { Description = "random seed (starts; the noise of ULA and MALA)", DefaultValueFactory = _ => defaults.Seed };
-        var threads = Threads();
-        var json = Json();
+        var run = new RunOptions(seed: false);
         var cmd = new Command("sample", "draw from exp(-V) by chaotic GD (Kong & Tao 2020), ULA or MALA: moments, TV/W1 to the target, ESS");
-        foreach (var o in new Option[] { v, method, step, eps, micro, samples, chains, burnIn, seed, threads, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { v, method, step, eps, micro, samples, chains, burnIn, seed }) cmd.Options.Add(o);
+        run.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var name = r.GetValue(method)!;
@@ -47,11 +47,11 @@ public sealed class SampleCommand : ICliCommand
                 Chains = r.GetValue(chains),
                 BurnIn = r.GetValue(burnIn),
                 Seed = r.GetValue(seed),
-                Threads = r.GetValue(threads),
+                Threads = run.ThreadsValue(r),
             };
             var result = ConsoleProgress.Run(r.InvocationConfiguration.Error, "sampling", p => DeterministicSampler.Run(settings, p));
             var o = r.InvocationConfiguration.Output;
-            if (r.GetValue(json))
+            if (run.AsJson(r))
             {
                 WriteJson(o, result);
                 return 0;

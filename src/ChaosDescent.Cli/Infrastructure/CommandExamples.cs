@@ -32,6 +32,8 @@ public static class CommandExamples
         ["momentum"] = ["chaosdescent momentum --objective quadratic-sin --eta 0.1 --particles 20000", "chaosdescent momentum --objective quadratic-sin --eta 0.1 --method nag --json"],
         ["convergence"] = ["chaosdescent convergence --objective quadratic-sin --eta 0.1 --particles 20000"],
         ["train"] = ["chaosdescent train --lr 0.01 --epochs 2000", "chaosdescent train --lr 0.001,0.01,0.05 --epochs 2000 --threads 2 --json"],
+        ["lr-find"] = ["chaosdescent lr-find --data airfoil --seeds 16 --points 10", "chaosdescent lr-find --data my.csv --target y --hidden 32,32 --activation tanh --lr-min 1e-4 --lr-max 1 --json"],
+        ["eos"] = ["chaosdescent eos --data airfoil --lr 0.2 --steps 1000", "chaosdescent eos --data synthetic --lr 0.1 --neigs 3 --eig-freq 10 --json"],
         ["implicit-bias"] = ["chaosdescent implicit-bias --data separable2d --steps 20000", "chaosdescent implicit-bias --data separable2d --bias --loss exp --json"],
         ["margin"] = ["chaosdescent margin --data xor --hidden 10 --steps 20000"],
         ["langevin"] = ["chaosdescent langevin --data linreg2d --lr 0.1 --batch 10", "chaosdescent langevin --data logreg2d --model logistic --json"],

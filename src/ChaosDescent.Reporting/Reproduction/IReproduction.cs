@@ -17,11 +17,25 @@ public interface IReproduction
     /// <summary>Where in the paper (section, figure, theorem).</summary>
     string PaperReference { get; }
 
-    /// <summary>Position in the report (smaller first): issue 2 uses 100–199, issue 3 200–299, and so on.</summary>
+    /// <summary>Position in the report (smaller first), in blocks of 100 per area: distributions 100–199, chaos 200–299, and so on.</summary>
     int Order { get; }
 
     /// <summary>Runs the experiment, writes its figures and CSV files, and returns what the report shows.</summary>
     ReproductionResult Run(ReproductionContext context);
+}
+
+/// <summary>
+/// An experiment whose metadata (<see cref="IReproduction.Id"/>, title, paper reference, order) are fixed: given once to
+/// the constructor, so that an experiment's file is its description and its <see cref="Run"/>.
+/// </summary>
+public abstract class Reproduction(string id, string title, string paperReference, int order) : IReproduction
+{
+    public string Id => id;
+    public string Title => title;
+    public string PaperReference => paperReference;
+    public int Order => order;
+
+    public abstract ReproductionResult Run(ReproductionContext context);
 }
 
 /// <summary>What an experiment needs from the report driver.</summary>

@@ -12,6 +12,12 @@ namespace ChaosDescent.Learning;
 /// <param name="Iterations">Lanczos steps (Hessian-vector products) used.</param>
 public readonly record struct SharpnessEstimate(double Largest, double Smallest, double Residual, int Iterations);
 
+/// <summary>Top-k Ritz values of a Lanczos run, descending.</summary>
+/// <param name="Values">λ_1 ≥ … ≥ λ_k.</param>
+/// <param name="Residuals">‖A y_i − λ_i y_i‖ of each Ritz pair (β_m |s_mi|).</param>
+/// <param name="Iterations">Operator applications (Hessian-vector products) used.</param>
+public sealed record TopEigenvalues(double[] Values, double[] Residuals, int Iterations);
+
 /// <summary>
 /// Sharpness λ_max(∇²L(θ)), the quantity that decides linear stability of GD at a minimum: GD with step η is
 /// stable near θ only if λ_max ≤ 2/η (the edge of stability). Computed by the Lanczos method on exact
@@ -77,6 +83,118 @@ public static class Sharpness
             if (n > 0) for (int t = 0; t < p; t++) topVector[t] /= n;
         }
         return new SharpnessEstimate(lmax, lmin, residual, m);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> largest (algebraic) eigenvalues of ∇²L(θ), descending, by Lanczos with full
+    /// reorthogonalization on exact Hessian-vector products — what Cohen et al. (2021) compute every
+    /// <c>--eig_freq</c> steps (<c>gd.py --neigs</c>, scipy's <c>eigsh</c> on HVPs). The Krylov space grows to at
+    /// most <paramref name="maxIterations"/> (capped at the dimension) and stops once every one of the top
+    /// <paramref name="count"/> Ritz pairs has residual ≤ <paramref name="tolerance"/>·|λ_1|.
+    /// </summary>
+    public static TopEigenvalues LanczosTop(IScalarField loss, ReadOnlySpan<double> theta, int count, int maxIterations = 40,
+        double tolerance = 1e-6, ulong seed = 1)
+    {
+        if (theta.Length != loss.Dimension) throw new ArgumentException("θ length");
+        var th = theta.ToArray();
+        return LanczosTop((v, hv) => loss.HessianVectorProduct(th, v, hv), loss.Dimension, count, maxIterations, tolerance, seed);
+    }
+
+    /// <summary>
+    /// Per-block sharpness: for each index range [start, start + length) of θ (e.g. one layer's weights and bias,
+    /// see <see cref="LayerBlocks"/>) the largest eigenvalue of the diagonal block H_bb of ∇²L(θ) — the Hessian of L
+    /// restricted to that block with the others held fixed (the "per-layer sharpness" of PyHessian-style analyses;
+    /// Yao et al. 2020). Lanczos on v_b ↦ (H (v_b ⊕ 0))_b, so each step costs one full HVP.
+    /// </summary>
+    public static double[] BlockSharpness(IScalarField loss, ReadOnlySpan<double> theta, IReadOnlyList<(int Start, int Length)> blocks,
+        int maxIterations = 30, double tolerance = 1e-6, ulong seed = 1)
+    {
+        int p = loss.Dimension;
+        if (theta.Length != p) throw new ArgumentException("θ length");
+        var th = theta.ToArray();
+        var full = new double[p];
+        var fullHv = new double[p];
+        var result = new double[blocks.Count];
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            var (start, length) = blocks[b];
+            if (start < 0 || length <= 0 || start + length > p) throw new ArgumentException($"block {b} outside θ");
+            result[b] = LanczosTop((v, hv) =>
+            {
+                Array.Clear(full);
+                v.CopyTo(full.AsSpan(start, length));
+                loss.HessianVectorProduct(th, full, fullHv);
+                fullHv.AsSpan(start, length).CopyTo(hv);
+            }, length, 1, maxIterations, tolerance, seed + (ulong)b).Values[0];
+        }
+        return result;
+    }
+
+    /// <summary>One block per weight layer of <paramref name="model"/>: W_l then b_l, contiguous in θ.</summary>
+    public static (int Start, int Length)[] LayerBlocks(Mlp model) =>
+        Enumerable.Range(0, model.LayerCount)
+            .Select(l => (model.WeightOffset(l), (l + 1 < model.LayerCount ? model.WeightOffset(l + 1) : model.ParameterCount) - model.WeightOffset(l)))
+            .ToArray();
+
+    /// <summary>
+    /// Lanczos with full reorthogonalization on a symmetric operator <paramref name="apply"/> (v ↦ A v) of dimension
+    /// <paramref name="dimension"/>: the top <paramref name="count"/> Ritz values, descending, with their residuals.
+    /// The start vector is a seeded Gaussian, so the result is a deterministic function of (A, seed).
+    /// </summary>
+    public static TopEigenvalues LanczosTop(Action<double[], double[]> apply, int dimension, int count, int maxIterations = 40,
+        double tolerance = 1e-6, ulong seed = 1)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
+        int p = dimension;
+        count = Math.Min(count, p);
+        int k = Math.Max(count, Math.Min(Math.Max(maxIterations, count), p));
+        var q = new double[k + 1][];
+        var alpha = new double[k];
+        var beta = new double[k + 1];
+        var w = new double[p];
+        q[0] = new double[p];
+        var rng = Xoshiro256.ForStream(seed, 0x1A_2C05);
+        for (int i = 0; i < p; i++) q[0][i] = rng.NextGaussian();
+        Scale(q[0], 1 / Norm(q[0]));
+        double[] values = [], residuals = [];
+        int m = 0;
+        for (int j = 0; j < k; j++)
+        {
+            apply(q[j], w);
+            alpha[j] = Dot(w, q[j]);
+            for (int pass = 0; pass < 2; pass++)
+                for (int i = 0; i <= j; i++)
+                {
+                    double c = Dot(w, q[i]);
+                    for (int t = 0; t < p; t++) w[t] -= c * q[i][t];
+                }
+            m = j + 1;
+            double b = Norm(w);
+            beta[j + 1] = b;
+            (values, residuals) = TopRitz(alpha, beta, m, Math.Min(count, m));
+            if (!values.All(double.IsFinite)) break;
+            double scale = Math.Max(Math.Abs(values[0]), 1e-300);
+            bool converged = m >= count && residuals.All(r => r <= tolerance * scale);
+            if (converged || b <= 1e-14 * scale || m == k) break;
+            q[j + 1] = new double[p];
+            for (int t = 0; t < p; t++) q[j + 1][t] = w[t] / b;
+        }
+        return new TopEigenvalues(values, residuals, m);
+    }
+
+    /// <summary>The <paramref name="count"/> largest eigenvalues of the m × m Lanczos tridiagonal, descending, with their Ritz residuals β_m |s_m|.</summary>
+    private static (double[] Values, double[] Residuals) TopRitz(double[] alpha, double[] beta, int m, int count)
+    {
+        var t = Matrix<double>.Build.Dense(m, m);
+        for (int i = 0; i < m; i++)
+        {
+            t[i, i] = alpha[i];
+            if (i + 1 < m) { t[i, i + 1] = beta[i + 1]; t[i + 1, i] = beta[i + 1]; }
+        }
+        if (!t.Enumerate().All(double.IsFinite)) return (Enumerable.Repeat(double.NaN, count).ToArray(), Enumerable.Repeat(double.NaN, count).ToArray());
+        var evd = t.Evd(Symmetricity.Symmetric);
+        var order = Enumerable.Range(0, m).OrderByDescending(i => evd.EigenValues[i].Real).Take(count).ToArray();
+        return (order.Select(i => evd.EigenValues[i].Real).ToArray(), order.Select(i => beta[m] * Math.Abs(evd.EigenVectors[m - 1, i])).ToArray());
     }
 
     /// <summary>

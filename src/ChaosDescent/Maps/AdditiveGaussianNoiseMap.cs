@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 
@@ -11,7 +10,7 @@ namespace ChaosDescent.Maps;
 /// (e.g. SGD's minibatch covariance). (The Gaussian map of Remark 16, <see cref="GaussianMap"/>, is the multiscale
 /// special case whose noise replaces the micro-scale.)
 /// </summary>
-public sealed class AdditiveGaussianNoiseMap : OptimizerMap
+public sealed class AdditiveGaussianNoiseMap : ParticlewiseNoisyGradientMap
 {
     private readonly double[] _root;
 
@@ -23,22 +22,6 @@ public sealed class AdditiveGaussianNoiseMap : OptimizerMap
     }
 
     public override string Name => "gd+noise";
-    public override bool IsStochastic => true;
-    public override int ScratchLength(int count) => 2 * Dimension;
-
-    public override void Step(Span<double> state, int count, ref Xoshiro256 rng, Span<double> scratch)
-    {
-        int d = Dimension;
-        var w = scratch[..d];
-        var g = scratch.Slice(d, d);
-        for (int i = 0; i < count; i++)
-        {
-            for (int k = 0; k < d; k++) w[k] = state[k * count + i];
-            Evaluate(w, g, ref rng, false);
-            Advance(w, g);
-            for (int k = 0; k < d; k++) state[k * count + i] = w[k];
-        }
-    }
 
     /// <summary>Direction ∇f(x) − Rξ/η (so x − η·direction = x − η∇f(x) + Rξ).</summary>
     public override double Evaluate(ReadOnlySpan<double> state, Span<double> direction, ref Xoshiro256 rng, bool withValue)
@@ -57,9 +40,6 @@ public sealed class AdditiveGaussianNoiseMap : OptimizerMap
         }
         return value;
     }
-
-    public override void Advance(Span<double> state, Span<double> direction) =>
-        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 
     public override OptimizerMap WithLearningRate(double learningRate) => new AdditiveGaussianNoiseMap(Objective, learningRate, _root);
     public override OptimizerMap WithObjective(IScalarField objective) => new AdditiveGaussianNoiseMap(objective, LearningRate, _root);

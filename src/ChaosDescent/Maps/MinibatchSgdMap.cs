@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
 
@@ -11,7 +10,7 @@ namespace ChaosDescent.Maps;
 /// (<see cref="FiniteSumObjective.SampleGradientCovariance"/>, <see cref="FiniteSumObjective.BatchFactor"/>).
 /// With b = N it is GD.
 /// </summary>
-public sealed class MinibatchSgdMap : OptimizerMap
+public sealed class MinibatchSgdMap : ParticlewiseNoisyGradientMap
 {
     private readonly FiniteSumObjective _sum;
 
@@ -27,22 +26,7 @@ public sealed class MinibatchSgdMap : OptimizerMap
     public int Batch { get; }
 
     public override string Name => "sgd";
-    public override bool IsStochastic => true;
     public override int ScratchLength(int count) => Dimension * (count + 2);
-
-    public override void Step(Span<double> state, int count, ref Xoshiro256 rng, Span<double> scratch)
-    {
-        int d = Dimension;
-        var w = scratch[..d];
-        var g = scratch.Slice(d, d);
-        for (int i = 0; i < count; i++)
-        {
-            for (int k = 0; k < d; k++) w[k] = state[k * count + i];
-            Evaluate(w, g, ref rng, false);
-            Advance(w, g);
-            for (int k = 0; k < d; k++) state[k * count + i] = w[k];
-        }
-    }
 
     /// <summary>The minibatch gradient g_B(w) (a fresh batch from <paramref name="rng"/>); no value is evaluated.</summary>
     public override double Evaluate(ReadOnlySpan<double> state, Span<double> direction, ref Xoshiro256 rng, bool withValue)
@@ -55,9 +39,6 @@ public sealed class MinibatchSgdMap : OptimizerMap
         for (int i = 0; i < b; i++) _sum.AddSampleGradient(idx[i], w, direction, 1.0 / b);
         return double.NaN;
     }
-
-    public override void Advance(Span<double> state, Span<double> direction) =>
-        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 
     public override OptimizerMap WithLearningRate(double learningRate) => new MinibatchSgdMap(Objective, learningRate, Batch);
     public override OptimizerMap WithObjective(IScalarField objective) => new MinibatchSgdMap(objective, LearningRate, Batch);

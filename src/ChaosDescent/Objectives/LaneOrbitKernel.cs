@@ -21,18 +21,16 @@ namespace ChaosDescent.Objectives;
 /// </list>
 /// </summary>
 /// <remarks>
-/// Results do not depend on the SIMD width: the Vector512, Vector256 and scalar paths perform the same IEEE operations
-/// in the same order (explicit FMAs, sin/cos through <see cref="FastTrig.SinCosPortable"/>'s arithmetic, max/min with
-/// x86's maxpd/minpd semantics written out on the scalar path), and lanes never interact. Phases beyond <see cref="FastTrig.MaxArgument"/> go through Math.Sin/Math.Cos
-/// on every path. The pool has a fixed number of lanes (<see cref="Lanes"/>), whatever the hardware width.
+/// Results do not depend on the SIMD width: one generic step serves the Vector512, Vector256 and scalar paths
+/// (<see cref="ILaneWidth{TV}"/>), which perform the same IEEE operations in the same order (explicit FMAs, sin/cos
+/// through <see cref="FastTrig.SinCosPortable"/>'s arithmetic, max/min with x86's maxpd/minpd semantics), and lanes
+/// never interact. Phases beyond <see cref="FastTrig.MaxArgument"/> go through Math.Sin/Math.Cos on every path. The pool has a fixed number of lanes (<see cref="Lanes"/>), whatever the hardware width.
 /// </remarks>
 internal sealed class LaneOrbitKernel
 {
     /// <summary>Orbits per pool: a multiple of 8 (two AVX-512 vectors interleave per step, four AVX2 vectors).</summary>
     public const int Lanes = 32;
 
-    private const long MantissaMask = 0x000F_FFFF_FFFF_FFFF;
-    private const long ExponentOne = 0x3FF0_0000_0000_0000;
     private const double TinyFactor = 1e-300; // ln|0| is taken as ln 1e-300, as LogSingularQuadrature.LogAbs does
     private const double HugeFactor = 1e300;  // keeps mantissa·factor finite; reached only by orbits that diverge
 
@@ -171,28 +169,31 @@ internal sealed class LaneOrbitKernel
     {
         if (path == 0) path = FastTrig.UseV512 ? 512 : FastTrig.UseV256 ? 256 : 1;
         if (path == 512 && !FastTrig.UseV512 || path == 256 && !FastTrig.UseV256) throw new ArgumentException($"path {path} is not available here");
-        if (path == 512 && _d1.Length == 4 && _d2.Length == 3 && _freq.Length == 1)
+        bool oneTerm = _d1.Length == 4 && _d2.Length == 3 && _freq.Length == 1;
+        if (path == 512) Advance<Width512, Vector512<double>>(steps, slot, oneTerm);
+        else if (path == 256) Advance<Width256, Vector256<double>>(steps, slot, oneTerm);
+        else Advance<Width1, double>(steps, slot, oneTerm: false);
+    }
+
+    private void Advance<TWidth, TVector>(int steps, int slot, bool oneTerm)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
+    {
+        if (oneTerm)
         {
-            Steps512OneTerm(steps, slot);
-            return;
-        }
-        if (path == 256 && _d1.Length == 4 && _d2.Length == 3 && _freq.Length == 1)
-        {
-            Steps256OneTerm(steps, slot);
+            StepsOneTerm<TWidth, TVector>(steps, slot);
             return;
         }
         for (int k = 0; k < steps; k++)
         {
             slot = slot + 1 == Capacity ? 0 : slot + 1;
-            if (path == 512) Step512(slot);
-            else if (path == 256) Step256(slot);
-            else StepScalar(slot);
+            Step<TWidth, TVector>(slot);
         }
     }
 
-    /// <summary><see cref="Step512"/> for a cubic f0' and one sine term, several steps per call with the coefficients
-    /// in registers (the same operations in the same order, so the same bits).</summary>
-    private void Steps512OneTerm(int steps, int slot)
+    /// <summary><see cref="Step{TWidth, TVector}"/> for a cubic f0' and one sine term, several steps per call with the
+    /// coefficients in registers (the same operations in the same order, so the same bits).</summary>
+    private void StepsOneTerm<TWidth, TVector>(int steps, int slot)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
     {
         ref double x = ref MemoryMarshal.GetArrayDataReference(X);
         ref double mant = ref MemoryMarshal.GetArrayDataReference(Mantissa);
@@ -203,122 +204,44 @@ internal sealed class LaneOrbitKernel
         ref double scale = ref MemoryMarshal.GetArrayDataReference(Scale);
         ref double negCurv = ref MemoryMarshal.GetArrayDataReference(NegCurv);
         ref double ring = ref MemoryMarshal.GetArrayDataReference(Ring);
-        var bound = Vector512.Create(Bound);
-        var c0 = Vector512.Create(_d1[0]);
-        var c1 = Vector512.Create(_d1[1]);
-        var c2 = Vector512.Create(_d1[2]);
-        var c3 = Vector512.Create(_d1[3]);
-        var e0 = Vector512.Create(_d2[0]);
-        var e1 = Vector512.Create(_d2[1]);
-        var e2 = Vector512.Create(_d2[2]);
-        var amp = Vector512.Create(_amp[0]);
-        var off = Vector512.Create(_off[0]);
-        var tiny = Vector512.Create(TinyFactor);
-        var huge = Vector512.Create(HugeFactor);
-        var maxArg = Vector512.Create(FastTrig.MaxArgument);
-        var mantMask = Vector512.Create(MantissaMask);
-        var one = Vector512.Create(ExponentOne);
+        var bound = TWidth.Create(Bound);
+        var c0 = TWidth.Create(_d1[0]);
+        var c1 = TWidth.Create(_d1[1]);
+        var c2 = TWidth.Create(_d1[2]);
+        var c3 = TWidth.Create(_d1[3]);
+        var e0 = TWidth.Create(_d2[0]);
+        var e1 = TWidth.Create(_d2[1]);
+        var e2 = TWidth.Create(_d2[2]);
+        var amp = TWidth.Create(_amp[0]);
+        var off = TWidth.Create(_off[0]);
+        var one = TWidth.Create(1.0);
+        var tiny = TWidth.Create(TinyFactor);
+        var huge = TWidth.Create(HugeFactor);
         int cap = Capacity;
         for (int k = 0; k < steps; k++)
         {
             slot = slot + 1 == cap ? 0 : slot + 1;
             nuint ringBase = (nuint)(slot * Lanes);
-            for (nuint i = 0; i < Lanes; i += (nuint)Vector512<double>.Count)
+            for (nuint i = 0; i < Lanes; i += (nuint)TWidth.Count)
             {
-                var v = Vector512.LoadUnsafe(ref x, i);
-                var ne = Vector512.LoadUnsafe(ref negEta, i);
-                var g = Vector512.FusedMultiplyAdd(c3, v, c2);
-                g = Vector512.FusedMultiplyAdd(g, v, c1);
-                g = Vector512.FusedMultiplyAdd(g, v, c0);
-                var h = Vector512.FusedMultiplyAdd(e2, v, e1);
-                h = Vector512.FusedMultiplyAdd(h, v, e0);
-                var q = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref scale, i), off);
-                var (sin, cos) = FastTrig.SinCosV512(q);
-                if (Vector512.GreaterThanAny(Vector512.Abs(q), maxArg)) (sin, cos) = LargePhases(q, sin, cos);
-                g = Vector512.FusedMultiplyAdd(amp, cos, g);
-                h = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref negCurv, i), sin, h);
-                var factor = Vector512.Abs(Vector512.FusedMultiplyAdd(ne, h, Vector512<double>.One));
-                factor = Vector512.MaxNative(factor, tiny);
-                factor = Vector512.MinNative(factor, huge);
-                var bits = (Vector512.LoadUnsafe(ref mant, i) * factor).AsInt64();
-                (Vector512.LoadUnsafe(ref expo, i) + Vector512.ShiftRightLogical(bits, 52)).StoreUnsafe(ref expo, i);
-                ((bits & mantMask) | one).AsDouble().StoreUnsafe(ref mant, i);
-                var next = Vector512.FusedMultiplyAdd(g, ne, v);
-                var a = Vector512.Abs(next);
-                (Vector512.LoadUnsafe(ref bad, i) | ~Vector512.LessThanOrEqual(a, bound).AsInt64()).StoreUnsafe(ref bad, i);
-                var m = Vector512.LoadUnsafe(ref maxAbs, i);
-                Vector512.MaxNative(a, m).StoreUnsafe(ref maxAbs, i);
-                next.StoreUnsafe(ref x, i);
-                next.StoreUnsafe(ref ring, ringBase + i);
+                var v = TWidth.Load(ref x, i);
+                var ne = TWidth.Load(ref negEta, i);
+                var g = TWidth.FusedMultiplyAdd(c3, v, c2);
+                g = TWidth.FusedMultiplyAdd(g, v, c1);
+                g = TWidth.FusedMultiplyAdd(g, v, c0);
+                var h = TWidth.FusedMultiplyAdd(e2, v, e1);
+                h = TWidth.FusedMultiplyAdd(h, v, e0);
+                var (sin, cos) = TWidth.SinCos(TWidth.FusedMultiplyAdd(v, TWidth.Load(ref scale, i), off));
+                g = TWidth.FusedMultiplyAdd(amp, cos, g);
+                h = TWidth.FusedMultiplyAdd(TWidth.Load(ref negCurv, i), sin, h);
+                Finish<TWidth, TVector>(ref x, ref mant, ref expo, ref maxAbs, ref bad, ref ring, i, ringBase, v, ne, g, h, one, tiny, huge, bound);
             }
         }
     }
 
-    /// <summary><see cref="Step256"/> for a cubic f0' and one sine term, several steps per call with the coefficients
-    /// in registers (the same operations in the same order, so the same bits).</summary>
-    private void Steps256OneTerm(int steps, int slot)
-    {
-        ref double x = ref MemoryMarshal.GetArrayDataReference(X);
-        ref double mant = ref MemoryMarshal.GetArrayDataReference(Mantissa);
-        ref long expo = ref MemoryMarshal.GetArrayDataReference(Exponent);
-        ref double maxAbs = ref MemoryMarshal.GetArrayDataReference(MaxAbs);
-        ref long bad = ref MemoryMarshal.GetArrayDataReference(Bad);
-        ref double negEta = ref MemoryMarshal.GetArrayDataReference(NegEta);
-        ref double scale = ref MemoryMarshal.GetArrayDataReference(Scale);
-        ref double negCurv = ref MemoryMarshal.GetArrayDataReference(NegCurv);
-        ref double ring = ref MemoryMarshal.GetArrayDataReference(Ring);
-        var bound = Vector256.Create(Bound);
-        var c0 = Vector256.Create(_d1[0]);
-        var c1 = Vector256.Create(_d1[1]);
-        var c2 = Vector256.Create(_d1[2]);
-        var c3 = Vector256.Create(_d1[3]);
-        var e0 = Vector256.Create(_d2[0]);
-        var e1 = Vector256.Create(_d2[1]);
-        var e2 = Vector256.Create(_d2[2]);
-        var amp = Vector256.Create(_amp[0]);
-        var off = Vector256.Create(_off[0]);
-        var tiny = Vector256.Create(TinyFactor);
-        var huge = Vector256.Create(HugeFactor);
-        var maxArg = Vector256.Create(FastTrig.MaxArgument);
-        var mantMask = Vector256.Create(MantissaMask);
-        var one = Vector256.Create(ExponentOne);
-        int cap = Capacity;
-        for (int k = 0; k < steps; k++)
-        {
-            slot = slot + 1 == cap ? 0 : slot + 1;
-            nuint ringBase = (nuint)(slot * Lanes);
-            for (nuint i = 0; i < Lanes; i += (nuint)Vector256<double>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref x, i);
-                var ne = Vector256.LoadUnsafe(ref negEta, i);
-                var g = Vector256.FusedMultiplyAdd(c3, v, c2);
-                g = Vector256.FusedMultiplyAdd(g, v, c1);
-                g = Vector256.FusedMultiplyAdd(g, v, c0);
-                var h = Vector256.FusedMultiplyAdd(e2, v, e1);
-                h = Vector256.FusedMultiplyAdd(h, v, e0);
-                var q = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref scale, i), off);
-                var (sin, cos) = FastTrig.SinCosV256(q);
-                if (Vector256.GreaterThanAny(Vector256.Abs(q), maxArg)) (sin, cos) = LargePhases(q, sin, cos);
-                g = Vector256.FusedMultiplyAdd(amp, cos, g);
-                h = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref negCurv, i), sin, h);
-                var factor = Vector256.Abs(Vector256.FusedMultiplyAdd(ne, h, Vector256<double>.One));
-                factor = Vector256.MaxNative(factor, tiny);
-                factor = Vector256.MinNative(factor, huge);
-                var bits = (Vector256.LoadUnsafe(ref mant, i) * factor).AsInt64();
-                (Vector256.LoadUnsafe(ref expo, i) + Vector256.ShiftRightLogical(bits, 52)).StoreUnsafe(ref expo, i);
-                ((bits & mantMask) | one).AsDouble().StoreUnsafe(ref mant, i);
-                var next = Vector256.FusedMultiplyAdd(g, ne, v);
-                var a = Vector256.Abs(next);
-                (Vector256.LoadUnsafe(ref bad, i) | ~Vector256.LessThanOrEqual(a, bound).AsInt64()).StoreUnsafe(ref bad, i);
-                var m = Vector256.LoadUnsafe(ref maxAbs, i);
-                Vector256.MaxNative(a, m).StoreUnsafe(ref maxAbs, i);
-                next.StoreUnsafe(ref x, i);
-                next.StoreUnsafe(ref ring, ringBase + i);
-            }
-        }
-    }
-
-    private void Step512(int slot)
+    /// <summary>One GD step of every lane: f', f'' by Horner and the sine terms, then <see cref="Finish"/>.</summary>
+    private void Step<TWidth, TVector>(int slot)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
     {
         ref double x = ref MemoryMarshal.GetArrayDataReference(X);
         ref double mant = ref MemoryMarshal.GetArrayDataReference(Mantissa);
@@ -328,145 +251,44 @@ internal sealed class LaneOrbitKernel
         ref double negEta = ref MemoryMarshal.GetArrayDataReference(NegEta);
         ref double ring = ref MemoryMarshal.GetArrayDataReference(Ring);
         nuint ringBase = (nuint)(slot * Lanes);
-        var bound = Vector512.Create(Bound);
-        for (nuint i = 0; i < Lanes; i += (nuint)Vector512<double>.Count)
+        var bound = TWidth.Create(Bound);
+        var one = TWidth.Create(1.0);
+        var tiny = TWidth.Create(TinyFactor);
+        var huge = TWidth.Create(HugeFactor);
+        for (nuint i = 0; i < Lanes; i += (nuint)TWidth.Count)
         {
-            var v = Vector512.LoadUnsafe(ref x, i);
-            var ne = Vector512.LoadUnsafe(ref negEta, i);
-            var g = Vector512.Create(_d1[^1]);
-            for (int k = _d1.Length - 2; k >= 0; k--) g = Vector512.FusedMultiplyAdd(g, v, Vector512.Create(_d1[k]));
-            var h = Vector512.Create(_d2[^1]);
-            for (int k = _d2.Length - 2; k >= 0; k--) h = Vector512.FusedMultiplyAdd(h, v, Vector512.Create(_d2[k]));
+            var v = TWidth.Load(ref x, i);
+            var ne = TWidth.Load(ref negEta, i);
+            var g = TWidth.Create(_d1[^1]);
+            for (int k = _d1.Length - 2; k >= 0; k--) g = TWidth.FusedMultiplyAdd(g, v, TWidth.Create(_d1[k]));
+            var h = TWidth.Create(_d2[^1]);
+            for (int k = _d2.Length - 2; k >= 0; k--) h = TWidth.FusedMultiplyAdd(h, v, TWidth.Create(_d2[k]));
             for (int t = 0; t < _freq.Length; t++)
             {
-                var q = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Scale[t * Lanes], i), Vector512.Create(_off[t]));
-                var (sin, cos) = FastTrig.SinCosV512(q);
-                if (Vector512.GreaterThanAny(Vector512.Abs(q), Vector512.Create(FastTrig.MaxArgument))) (sin, cos) = LargePhases(q, sin, cos);
-                g = Vector512.FusedMultiplyAdd(Vector512.Create(_amp[t]), cos, g);
-                h = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref NegCurv[t * Lanes], i), sin, h);
+                var (sin, cos) = TWidth.SinCos(TWidth.FusedMultiplyAdd(v, TWidth.Load(ref Scale[t * Lanes], i), TWidth.Create(_off[t])));
+                g = TWidth.FusedMultiplyAdd(TWidth.Create(_amp[t]), cos, g);
+                h = TWidth.FusedMultiplyAdd(TWidth.Load(ref NegCurv[t * Lanes], i), sin, h);
             }
-            var factor = Vector512.Abs(Vector512.FusedMultiplyAdd(ne, h, Vector512<double>.One));
-            factor = Vector512.MaxNative(factor, Vector512.Create(TinyFactor));
-            factor = Vector512.MinNative(factor, Vector512.Create(HugeFactor));
-            var bits = (Vector512.LoadUnsafe(ref mant, i) * factor).AsInt64();
-            (Vector512.LoadUnsafe(ref expo, i) + Vector512.ShiftRightLogical(bits, 52)).StoreUnsafe(ref expo, i);
-            ((bits & Vector512.Create(MantissaMask)) | Vector512.Create(ExponentOne)).AsDouble().StoreUnsafe(ref mant, i);
-            var next = Vector512.FusedMultiplyAdd(g, ne, v);
-            var a = Vector512.Abs(next);
-            (Vector512.LoadUnsafe(ref bad, i) | ~Vector512.LessThanOrEqual(a, bound).AsInt64()).StoreUnsafe(ref bad, i);
-            var m = Vector512.LoadUnsafe(ref maxAbs, i);
-            Vector512.MaxNative(a, m).StoreUnsafe(ref maxAbs, i);
-            next.StoreUnsafe(ref x, i);
-            next.StoreUnsafe(ref ring, ringBase + i);
+            Finish<TWidth, TVector>(ref x, ref mant, ref expo, ref maxAbs, ref bad, ref ring, i, ringBase, v, ne, g, h, one, tiny, huge, bound);
         }
     }
 
-    private void Step256(int slot)
+    /// <summary>The common tail of a step at lanes i..: the tangent factor |1 − η f''| (clamped to [10⁻³⁰⁰, 10³⁰⁰])
+    /// into the mantissa/exponent product, x ← x − η f', the divergence flag, the running max |x| and the ring.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TWidth, TVector>(ref double x, ref double mant, ref long expo, ref double maxAbs, ref long bad, ref double ring,
+        nuint i, nuint ringBase, TVector v, TVector ne, TVector g, TVector h, TVector one, TVector tiny, TVector huge, TVector bound)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
     {
-        ref double x = ref MemoryMarshal.GetArrayDataReference(X);
-        ref double mant = ref MemoryMarshal.GetArrayDataReference(Mantissa);
-        ref long expo = ref MemoryMarshal.GetArrayDataReference(Exponent);
-        ref double maxAbs = ref MemoryMarshal.GetArrayDataReference(MaxAbs);
-        ref long bad = ref MemoryMarshal.GetArrayDataReference(Bad);
-        ref double negEta = ref MemoryMarshal.GetArrayDataReference(NegEta);
-        ref double ring = ref MemoryMarshal.GetArrayDataReference(Ring);
-        nuint ringBase = (nuint)(slot * Lanes);
-        var bound = Vector256.Create(Bound);
-        for (nuint i = 0; i < Lanes; i += (nuint)Vector256<double>.Count)
-        {
-            var v = Vector256.LoadUnsafe(ref x, i);
-            var ne = Vector256.LoadUnsafe(ref negEta, i);
-            var g = Vector256.Create(_d1[^1]);
-            for (int k = _d1.Length - 2; k >= 0; k--) g = Vector256.FusedMultiplyAdd(g, v, Vector256.Create(_d1[k]));
-            var h = Vector256.Create(_d2[^1]);
-            for (int k = _d2.Length - 2; k >= 0; k--) h = Vector256.FusedMultiplyAdd(h, v, Vector256.Create(_d2[k]));
-            for (int t = 0; t < _freq.Length; t++)
-            {
-                var q = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Scale[t * Lanes], i), Vector256.Create(_off[t]));
-                var (sin, cos) = FastTrig.SinCosV256(q);
-                if (Vector256.GreaterThanAny(Vector256.Abs(q), Vector256.Create(FastTrig.MaxArgument))) (sin, cos) = LargePhases(q, sin, cos);
-                g = Vector256.FusedMultiplyAdd(Vector256.Create(_amp[t]), cos, g);
-                h = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref NegCurv[t * Lanes], i), sin, h);
-            }
-            var factor = Vector256.Abs(Vector256.FusedMultiplyAdd(ne, h, Vector256<double>.One));
-            factor = Vector256.MaxNative(factor, Vector256.Create(TinyFactor));
-            factor = Vector256.MinNative(factor, Vector256.Create(HugeFactor));
-            var bits = (Vector256.LoadUnsafe(ref mant, i) * factor).AsInt64();
-            (Vector256.LoadUnsafe(ref expo, i) + Vector256.ShiftRightLogical(bits, 52)).StoreUnsafe(ref expo, i);
-            ((bits & Vector256.Create(MantissaMask)) | Vector256.Create(ExponentOne)).AsDouble().StoreUnsafe(ref mant, i);
-            var next = Vector256.FusedMultiplyAdd(g, ne, v);
-            var a = Vector256.Abs(next);
-            (Vector256.LoadUnsafe(ref bad, i) | ~Vector256.LessThanOrEqual(a, bound).AsInt64()).StoreUnsafe(ref bad, i);
-            var m = Vector256.LoadUnsafe(ref maxAbs, i);
-            Vector256.MaxNative(a, m).StoreUnsafe(ref maxAbs, i);
-            next.StoreUnsafe(ref x, i);
-            next.StoreUnsafe(ref ring, ringBase + i);
-        }
-    }
-
-    /// <summary>The vector steps' arithmetic one lane at a time (the path without SIMD; also the reference in tests).</summary>
-    private void StepScalar(int slot)
-    {
-        for (int i = 0; i < Lanes; i++)
-        {
-            double v = X[i], ne = NegEta[i];
-            double g = _d1[^1];
-            for (int k = _d1.Length - 2; k >= 0; k--) g = Math.FusedMultiplyAdd(g, v, _d1[k]);
-            double h = _d2[^1];
-            for (int k = _d2.Length - 2; k >= 0; k--) h = Math.FusedMultiplyAdd(h, v, _d2[k]);
-            for (int t = 0; t < _freq.Length; t++)
-            {
-                double q = Math.FusedMultiplyAdd(v, Scale[t * Lanes + i], _off[t]);
-                var (sin, cos) = Math.Abs(q) > FastTrig.MaxArgument ? (Math.Sin(q), Math.Cos(q)) : FastTrig.SinCosPortable(q);
-                g = Math.FusedMultiplyAdd(_amp[t], cos, g);
-                h = Math.FusedMultiplyAdd(NegCurv[t * Lanes + i], sin, h);
-            }
-            double factor = Math.Abs(Math.FusedMultiplyAdd(ne, h, 1.0));
-            // x86 maxpd/minpd semantics, as MaxNative/MinNative on the vector paths: the second operand when unordered
-            factor = factor > TinyFactor ? factor : TinyFactor;
-            factor = factor < HugeFactor ? factor : HugeFactor;
-            long bits = BitConverter.DoubleToInt64Bits(Mantissa[i] * factor);
-            Exponent[i] += (long)((ulong)bits >> 52);
-            Mantissa[i] = BitConverter.Int64BitsToDouble((bits & MantissaMask) | ExponentOne);
-            double next = Math.FusedMultiplyAdd(g, ne, v);
-            double a = Math.Abs(next);
-            if (!(a <= Bound)) Bad[i] = -1;
-            MaxAbs[i] = a > MaxAbs[i] ? a : MaxAbs[i];
-            X[i] = next;
-            Ring[slot * Lanes + i] = next;
-        }
-    }
-
-    // Rare: some phase beyond the range of the vector reduction; those lanes take the runtime's sin/cos, exact there.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Vector512<double>, Vector512<double>) LargePhases(Vector512<double> q, Vector512<double> sin, Vector512<double> cos)
-    {
-        Span<double> s = stackalloc double[Vector512<double>.Count];
-        Span<double> c = stackalloc double[Vector512<double>.Count];
-        sin.CopyTo(s);
-        cos.CopyTo(c);
-        for (int k = 0; k < s.Length; k++)
-            if (Math.Abs(q[k]) > FastTrig.MaxArgument)
-            {
-                s[k] = Math.Sin(q[k]);
-                c[k] = Math.Cos(q[k]);
-            }
-        return (Vector512.Create((ReadOnlySpan<double>)s), Vector512.Create((ReadOnlySpan<double>)c));
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Vector256<double>, Vector256<double>) LargePhases(Vector256<double> q, Vector256<double> sin, Vector256<double> cos)
-    {
-        Span<double> s = stackalloc double[Vector256<double>.Count];
-        Span<double> c = stackalloc double[Vector256<double>.Count];
-        sin.CopyTo(s);
-        cos.CopyTo(c);
-        for (int k = 0; k < s.Length; k++)
-            if (Math.Abs(q[k]) > FastTrig.MaxArgument)
-            {
-                s[k] = Math.Sin(q[k]);
-                c[k] = Math.Cos(q[k]);
-            }
-        return (Vector256.Create((ReadOnlySpan<double>)s), Vector256.Create((ReadOnlySpan<double>)c));
+        var factor = TWidth.Abs(TWidth.FusedMultiplyAdd(ne, h, one));
+        factor = TWidth.Max(factor, tiny);
+        factor = TWidth.Min(factor, huge);
+        TWidth.MultiplyMantissa(ref mant, ref expo, i, factor);
+        var next = TWidth.FusedMultiplyAdd(g, ne, v);
+        var a = TWidth.Abs(next);
+        TWidth.FlagOutside(ref bad, i, a, bound);
+        TWidth.Store(TWidth.Max(a, TWidth.Load(ref maxAbs, i)), ref maxAbs, i);
+        TWidth.Store(next, ref x, i);
+        TWidth.Store(next, ref ring, ringBase + i);
     }
 }

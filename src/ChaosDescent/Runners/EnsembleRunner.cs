@@ -148,9 +148,12 @@ public static class EnsembleRunner
         int lastReported = -1;
         var sw = System.Diagnostics.Stopwatch.StartNew();
 
+        // An objective with internal buffers (a network loss: IScalarField.IsThreadSafe false) cannot be shared by
+        // threads, so its blocks run one after another; results are the same either way (each block has its own
+        // stream and blocks are reduced in block order).
         var options = new ParallelOptions
         {
-            MaxDegreeOfParallelism = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
+            MaxDegreeOfParallelism = !map.Objective.IsThreadSafe ? 1 : settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
             CancellationToken = cancel,
         };
         Parallel.For(0, blocks, options,

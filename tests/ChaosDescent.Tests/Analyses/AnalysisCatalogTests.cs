@@ -45,9 +45,11 @@ public class AnalysisCatalogTests
         "boundary-dimension" => (System("quadratic-sin", eta: null),
             new BoundaryDimensionSettings { Regime = new RegimeSettings { EtaPoints = 16, EpsPoints = 16, Threads = 1 }, MinBox = 1, MaxBox = 4, EpsBands = 0 }),
         "entropy" => (System("quartic-sin"), new EntropySettings { MaxSymbols = 500, GridPoints = 5000 }),
+        "eos" => (new DescentSystem(), new ChaosDescent.Analyses.Training.EdgeOfStabilitySettings { Data = "synthetic", Samples = 32, Hidden = "4", Steps = 30, EigFreq = 10 }),
         "train" => (new DescentSystem(), new ChaosDescent.Analyses.Training.TrainSettings { Lr = 0.01, Epochs = 30, Hidden = "4", SharpnessPoints = 3 }),
         "catapult" => (new DescentSystem(), new ChaosDescent.Analyses.Training.CatapultSettings { Width = 50, EtaLambda = [1, 3], Seeds = 2, Steps = 300 }),
         "balancing" => (new DescentSystem(), new ChaosDescent.Analyses.Training.BalancingSettings { EtaRatio = [0.5, 2], Seeds = 2, Steps = 500 }),
+        "lr-find" => (new DescentSystem(), new ChaosDescent.Analyses.Training.LrFindSettings { Hidden = "2", Points = 2, Seeds = 2, Epochs = 20, Threads = 1 }),
         _ => null,
     };
 

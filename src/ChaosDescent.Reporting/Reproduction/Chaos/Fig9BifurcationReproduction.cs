@@ -12,14 +12,9 @@ namespace ChaosDescent.Reporting.Reproduction.Chaos;
 /// 2-cycle {a, −a} (multiplier (1 − r cos a)² ≥ 0, r = η/ε) cannot flip and instead breaks symmetry at r = π, and the
 /// asymmetric 2-cycles then double with Feigenbaum's ratio up to the onset of (local) chaos.
 /// </summary>
-public sealed class Fig9BifurcationReproduction : IReproduction
+public sealed class Fig9BifurcationReproduction() : Reproduction("fig9", "Period doubling route to chaos (bifurcation diagram)", "D.1, Fig. 9; B.3.2", order: 210)
 {
-    public string Id => "fig9";
-    public string Title => "Period doubling route to chaos (bifurcation diagram)";
-    public string PaperReference => "D.1, Fig. 9; B.3.2";
-    public int Order => 210;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         const double eps = 1e-3;

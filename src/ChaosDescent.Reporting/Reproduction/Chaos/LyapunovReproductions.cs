@@ -8,14 +8,9 @@ using static ChaosDescent.Reporting.Reproduction.Chaos.LyapunovSweeps;
 namespace ChaosDescent.Reporting.Reproduction.Chaos;
 
 /// <summary>Figs. 13–14 (D.3.1): λ against η and against ε for GD on (x² − 1)² + ε sin(x/ε) (k = 1), against m + ln(η/ε).</summary>
-public sealed class Fig13To14Reproduction : IReproduction
+public sealed class Fig13To14Reproduction() : Reproduction("fig13-14", "Lyapunov exponent, periodic micro-scale (double well)", "Thm. 9, eq. 4; D.3.1, Figs. 13-14", order: 220)
 {
-    public string Id => "fig13-14";
-    public string Title => "Lyapunov exponent, periodic micro-scale (double well)";
-    public string PaperReference => "Thm. 9, eq. 4; D.3.1, Figs. 13-14";
-    public int Order => 220;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         const string name = "doublewell-sin";
@@ -74,14 +69,9 @@ public sealed class Fig13To14Reproduction : IReproduction
 }
 
 /// <summary>Fig. 15 (D.3.2): λ for the quasi-periodic micro-scale ε sin(x/ε) + ε sin(√2x/ε) on x⁴/4, against m + ln(η/ε) with m = 0.</summary>
-public sealed class Fig15Reproduction : IReproduction
+public sealed class Fig15Reproduction() : Reproduction("fig15", "Lyapunov exponent, quasi-periodic micro-scale", "Thm. 9; D.3.2, Fig. 15 (m = -0.0117 quoted)", order: 230)
 {
-    public string Id => "fig15";
-    public string Title => "Lyapunov exponent, quasi-periodic micro-scale";
-    public string PaperReference => "Thm. 9; D.3.2, Fig. 15 (m = -0.0117 quoted)";
-    public int Order => 230;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         const string name = "quartic-quasiperiodic";
@@ -128,14 +118,9 @@ public sealed class Fig15Reproduction : IReproduction
 /// λ1 + λ2 = E ln|det ∇φ| = 2 ln(η/ε) − 2 ln 2 exactly to leading order, and the O(ηε) coupling splits the two
 /// degenerate exponents by an amount that decays only like 1/|ln ε|.
 /// </summary>
-public sealed class Fig16To17Reproduction : IReproduction
+public sealed class Fig16To17Reproduction() : Reproduction("fig16-17", "Lyapunov exponents in 2-D (Matyas)", "Thm. 9, eq. 4; D.3.3, Figs. 16-17", order: 240)
 {
-    public string Id => "fig16-17";
-    public string Title => "Lyapunov exponents in 2-D (Matyas)";
-    public string PaperReference => "Thm. 9, eq. 4; D.3.3, Figs. 16-17";
-    public int Order => 240;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         const string name = "matyas-sincos";

@@ -13,17 +13,12 @@ namespace ChaosDescent.Reporting.Reproduction.Chaos;
 /// (1/2π)∫ ln|a + b sin θ| dθ = ln(|b|/2) for |a| ≤ |b| (here a = sin θ1, b = 2) the torus average is exactly 0;
 /// Matyas, ‖diag(sin θ1, cos θ2)‖₂ = max(|sin θ1|, |cos θ2|): m = (8/π²)∫_0^{π/2} u ln sin u du = 7ζ(3)/(2π²) − ln 2.
 /// </summary>
-public sealed class MConstantReproduction : IReproduction
+public sealed class MConstantReproduction() : Reproduction("m-constant", "The constant m of Condition 2", "Cond. 2; D.3.1-D.3.3 (m = -0.6931, -0.0117, -0.2669)", order: 200)
 {
-    public string Id => "m-constant";
-    public string Title => "The constant m of Condition 2";
-    public string PaperReference => "Cond. 2; D.3.1-D.3.3 (m = -0.6931, -0.0117, -0.2669)";
-    public int Order => 200;
-
     private const double Zeta3 = 1.2020569031595942;
     private const double PaperQuasi = -0.0117;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         var options = context.Quick ? MConstantOptions.Quick : new MConstantOptions();

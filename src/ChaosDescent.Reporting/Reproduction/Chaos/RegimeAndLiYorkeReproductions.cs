@@ -11,14 +11,9 @@ namespace ChaosDescent.Reporting.Reproduction.Chaos;
 /// stability bound η = 2/L0 = 2 is exact, and f is L-smooth with L = 1 + 1/ε, so GD with η &lt; 2/L = 2ε/(1 + ε)
 /// converges: both are hard facts the classification must respect.
 /// </summary>
-public sealed class RegimeMapReproduction : IReproduction
+public sealed class RegimeMapReproduction() : Reproduction("fig2-regimes", "Regime map: what happens as the learning rate grows", "Fig. 2; Rmk. 9; Sec. 2.3.1, B.3.2", order: 250)
 {
-    public string Id => "fig2-regimes";
-    public string Title => "Regime map: what happens as the learning rate grows";
-    public string PaperReference => "Fig. 2; Rmk. 9; Sec. 2.3.1, B.3.2";
-    public int Order => 250;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         var f = ObjectiveCatalog.Create("quadratic-sin");
@@ -80,14 +75,9 @@ public sealed class RegimeMapReproduction : IReproduction
 /// rounding-error margins; and two cases where none can exist (a monotone map, η &lt; ε/(1+ε)) and a logistic-map
 /// sanity check around 1 + √8, where period 3 is born.
 /// </summary>
-public sealed class LiYorkeReproduction : IReproduction
+public sealed class LiYorkeReproduction() : Reproduction("liyorke", "Li-Yorke chaos: a period-3 witness", "Thm. 8, Thm. 18, Rmk. 20", order: 260)
 {
-    public string Id => "liyorke";
-    public string Title => "Li-Yorke chaos: a period-3 witness";
-    public string PaperReference => "Thm. 8, Thm. 18, Rmk. 20";
-    public int Order => 260;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         double eps = 1e-4, eta = 1e-2;

@@ -21,16 +21,11 @@ namespace ChaosDescent.Reporting.Reproduction.Distribution;
 /// ησ²/(λ(2 − ηλ)) along each eigenvector λ of H (an O(η) relative correction to Gibbs), and whose autocorrelation
 /// along that eigenvector is (1 − ηλ)^k, which gives the orbit's effective sample size.
 /// </summary>
-public sealed class Fig10to12Matyas : IReproduction
+public sealed class Fig10to12Matyas() : Reproduction("fig10-12", "Matyas in 2-D: GD vs stochastic map vs rescaled Gibbs", "App. D.2, Figs. 10, 11, 12; Thms. 4, 7", order: 140)
 {
-    public string Id => "fig10-12";
-    public string Title => "Matyas in 2-D: GD vs stochastic map vs rescaled Gibbs";
-    public string PaperReference => "App. D.2, Figs. 10, 11, 12; Thms. 4, 7";
-    public int Order => 140;
-
     private const double Eta = 0.01, Eps = 1e-7;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         bool quick = context.Quick;

@@ -12,16 +12,11 @@ namespace ChaosDescent.Reporting.Reproduction.Distribution;
 /// and a zoom on the micro-scale. Checks the facts the paper reads off the figure (Sec. 1.1, Remark 1): the
 /// micro-scale is O(ε) in value but O(1) in gradient, so f has many local minima although f0 has two.
 /// </summary>
-public sealed class Fig1Landscape : IReproduction
+public sealed class Fig1Landscape() : Reproduction("fig1", "A multiscale landscape: f = f0 + f1,ε", "Sec. 1.1, Fig. 1; Remark 1", order: 100)
 {
-    public string Id => "fig1";
-    public string Title => "A multiscale landscape: f = f0 + f1,ε";
-    public string PaperReference => "Sec. 1.1, Fig. 1; Remark 1";
-    public int Order => 100;
-
     private const double Eps = 0.01;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         var f = ObjectiveCatalog.Create("tilted-doublewell-quasiperiodic", Eps);

@@ -19,17 +19,12 @@ namespace ChaosDescent.Reporting.Reproduction.Distribution;
 /// fixed point 0. The experiment measures this against the bound, compares GD with the stochastic map whose ζ is
 /// sampled over a box of half-width δ = √ε (Cond. 1's construction), and shows why no rescaled Gibbs law applies.
 /// </summary>
-public sealed class Fig5NestedCosine : IReproduction
+public sealed class Fig5NestedCosine() : Reproduction("fig5", "When Cond. 1 fails: x²/2 + ε cos(1 + cos(√3x/5)/ε)", "Sec. 3.2, Fig. 5", order: 130)
 {
-    public string Id => "fig5";
-    public string Title => "When Cond. 1 fails: x²/2 + ε cos(1 + cos(√3x/5)/ε)";
-    public string PaperReference => "Sec. 3.2, Fig. 5";
-    public int Order => 130;
-
     private const double Eta = 0.1, Eps = 1e-4;
     private static readonly double Omega = Math.Sqrt(3) / 5;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         bool quick = context.Quick;

@@ -6,18 +6,13 @@ using ChaosDescent.Reporting.Plots;
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
 /// <summary>
-/// Degenerate global minima of an over-parametrized network (lecture notes 003: with M parameters and N &lt; M samples
+/// Degenerate global minima of an over-parametrized network (Cooper 2018, "The loss landscape of overparameterized neural networks": with M parameters and N &lt; M samples
 /// the zero-loss set has dimension ≥ M − N; "SGD finds flat minima"): Hessian spectrum at polished minima reached by
 /// small-LR GD, large-LR GD and SGD from one initialization.
 /// </summary>
-public sealed class DegenerateMinimaReproduction : IReproduction
+public sealed class DegenerateMinimaReproduction() : Reproduction("implicit-bias-degenerate-minima", "Implicit bias IV: degenerate global minima and their sharpness", "Cooper 2018 (degenerate global minima of over-parametrized networks, Bézout counting); Keskar et al. 2017 (SGD and flat minima)", order: 630)
 {
-    public string Id => "implicit-bias-degenerate-minima";
-    public string Title => "Implicit bias IV: degenerate global minima and their sharpness";
-    public string PaperReference => "Lecture notes 003 (Bézout counting, degenerate minima, SGD and flat minima); issue 7, part 4";
-    public int Order => 630;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         var progress = context.Progress;
@@ -50,7 +45,7 @@ public sealed class DegenerateMinimaReproduction : IReproduction
                 $"{large.Sharpness:G4} vs {small.Sharpness:G4}"));
         }
         if (sgd is { Diverged: false })
-            res.Checks.Add(Check.True("sgd-flatter", "SGD (batch 1, the small η) reaches a flatter minimum than small-LR GD (lecture notes 003: 'SGD finds flat minima')", sgd.Sharpness < small.Sharpness,
+            res.Checks.Add(Check.True("sgd-flatter", "SGD (batch 1, the small η) reaches a flatter minimum than small-LR GD (Keskar et al. 2017: 'SGD finds flat minima')", sgd.Sharpness < small.Sharpness,
                 $"{sgd.Sharpness:G4} vs {small.Sharpness:G4}"));
         res.Notes.Add($"Model {r.Model} (M = {r.Params}) on sine6 (N = {r.Samples}), all runs from the same initialization (λ_max = {r.InitialSharpness:G4} there), {settings.Epochs:N0} epochs each. Minima: " +
             string.Join("; ", all.Select(m => m.Diverged ? $"{m.Method} diverged" :

@@ -6,18 +6,13 @@ using ChaosDescent.Data;
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
 /// <summary>
-/// Max-margin implicit bias (lecture notes 002; Soudry, Hoffer, Nacson, Gunasekar, Srebro 2018, Thm. 3): GD on the
+/// Max-margin implicit bias (Soudry, Hoffer, Nacson, Gunasekar, Srebro 2018, Thm. 3): GD on the
 /// logistic and exponential losses of a homogeneous linear classifier over separable data, against the hard-margin
 /// SVM solved independently (least-distance programme via NNLS, cross-checked by dual coordinate ascent).
 /// </summary>
-public sealed class MaxMarginReproduction : IReproduction
+public sealed class MaxMarginReproduction() : Reproduction("implicit-bias-max-margin", "Implicit bias I: GD converges in direction to the max-margin SVM", "Soudry, Hoffer, Nacson, Gunasekar & Srebro 2018, Thm. 3 (GD on separable data converges in direction to the hard-margin SVM)", order: 600)
 {
-    public string Id => "implicit-bias-max-margin";
-    public string Title => "Implicit bias I: GD converges in direction to the max-margin SVM";
-    public string PaperReference => "Lecture notes 002 (Thm. 3 of Soudry et al. 2018); issue 7, part 1";
-    public int Order => 600;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         long steps = context.Quick ? 100_000 : 10_000_000;

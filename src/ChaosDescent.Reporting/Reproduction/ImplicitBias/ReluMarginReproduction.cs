@@ -5,17 +5,12 @@ using ChaosDescent.Reporting.Plots;
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
 /// <summary>
-/// Normalized margin of a bias-free 2-layer ReLU network f(x) = W2 σ(W1 x) (lecture notes 002) trained by GD on the
+/// Normalized margin of a bias-free 2-layer ReLU network f(x) = W2 σ(W1 x) (Lyu & Li 2020) trained by GD on the
 /// logistic loss over XOR-like data, which no linear classifier separates.
 /// </summary>
-public sealed class ReluMarginReproduction : IReproduction
+public sealed class ReluMarginReproduction() : Reproduction("implicit-bias-relu-margin", "Implicit bias II: normalized margin of a 2-layer ReLU network", "Lyu & Li 2020 (normalized margin of homogeneous networks under GD on the logistic loss)", order: 610)
 {
-    public string Id => "implicit-bias-relu-margin";
-    public string Title => "Implicit bias II: normalized margin of a 2-layer ReLU network";
-    public string PaperReference => "Lecture notes 002 (2-layer network, normalized margin); Lyu & Li 2020; issue 7, part 2";
-    public int Order => 610;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         var data = DataSources.BuiltinClassification("xor");

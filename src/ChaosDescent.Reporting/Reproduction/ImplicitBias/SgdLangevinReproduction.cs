@@ -8,18 +8,13 @@ using ChaosDescent.Reporting.Plots;
 namespace ChaosDescent.Reporting.Reproduction.ImplicitBias;
 
 /// <summary>
-/// SGD versus Langevin (lecture notes 002, 003): long-run laws of SGD, of GD with isotropic Gaussian noise at the
+/// SGD versus Langevin (Mandt, Hoffman & Blei 2017; Li, Tai & E 2017): long-run laws of SGD, of GD with isotropic Gaussian noise at the
 /// matched temperature (discretized Langevin) and of GD with SGD-shaped Gaussian noise, against exp(−V/T)/Z; and
 /// deterministic large-LR GD on a multiscale objective against its rescaled Gibbs law (Kong &amp; Tao, eq. 2).
 /// </summary>
-public sealed class SgdLangevinReproduction : IReproduction
+public sealed class SgdLangevinReproduction() : Reproduction("implicit-bias-sgd-langevin", "Implicit bias III: SGD, Langevin and large-LR GD — three sources of stochasticity", "Mandt, Hoffman & Blei 2017 and Li, Tai & E 2017 (SGD as a Langevin diffusion, Boltzmann law); Kong & Tao 2020 eq. (2), Thm. 7", order: 620)
 {
-    public string Id => "implicit-bias-sgd-langevin";
-    public string Title => "Implicit bias III: SGD, Langevin and large-LR GD — three sources of stochasticity";
-    public string PaperReference => "Lecture notes 002/003 (SGD ~ GDL, Boltzmann law); Kong & Tao 2020 eq. (2), Thm. 7; issue 7, part 3";
-    public int Order => 620;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         bool quick = context.Quick;

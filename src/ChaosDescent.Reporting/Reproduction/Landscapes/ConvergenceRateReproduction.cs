@@ -12,14 +12,9 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// contraction of the same order, so W2(ρ_k, ρ∞) decays exactly like r^k. Measured for several η with W2 by quantiles
 /// against an independent long-run sample; deterministic GD, to which Thm. 13 does not apply, measured alongside.
 /// </summary>
-public sealed class ConvergenceRateReproduction : IReproduction
+public sealed class ConvergenceRateReproduction() : Reproduction("thm13", "Exponential convergence of the stochastic map in W2 (Thm. 13)", "Thm. 13 (appendix B)", order: 370)
 {
-    public string Id => "thm13";
-    public string Title => "Exponential convergence of the stochastic map in W2 (Thm. 13)";
-    public string PaperReference => "Thm. 13 (appendix B)";
-    public int Order => 370;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         const double eps = 1e-4;

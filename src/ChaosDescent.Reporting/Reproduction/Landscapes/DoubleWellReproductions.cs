@@ -69,14 +69,9 @@ internal static class DoubleWellProtocol
 }
 
 /// <summary>Fig. 20: k = 0.02 &lt; 3√3/8 — barrier crossing and mixing; the ensemble's law matches the rescaled Gibbs law.</summary>
-public sealed class Figure20Reproduction : IReproduction
+public sealed class Figure20Reproduction() : Reproduction("fig20", "Non-convex f0, k = 0.02: barrier crossing and mixing", "D.5, Fig. 20", order: 310)
 {
-    public string Id => "fig20";
-    public string Title => "Non-convex f0, k = 0.02: barrier crossing and mixing";
-    public string PaperReference => "D.5, Fig. 20";
-    public int Order => 310;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         int n = context.Quick ? 1000 : 10_000, k = context.Quick ? 16_000 : 30_000;
@@ -127,14 +122,9 @@ public sealed class Figure20Reproduction : IReproduction
 /// Fig. 21: k = 5 &gt; 3√3/8 — no orbit crosses the barrier; each orbit keeps to the well it started in (two ergodic
 /// components, Remark 24).
 /// </summary>
-public sealed class Figure21Reproduction : IReproduction
+public sealed class Figure21Reproduction() : Reproduction("fig21", "Non-convex f0, k = 5: no barrier crossing, one invariant law per well", "D.5, Fig. 21; Remarks 12, 24", order: 320)
 {
-    public string Id => "fig21";
-    public string Title => "Non-convex f0, k = 5: no barrier crossing, one invariant law per well";
-    public string PaperReference => "D.5, Fig. 21; Remarks 12, 24";
-    public int Order => 320;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         int n = context.Quick ? 2000 : 20_000, k = context.Quick ? 4000 : 20_000;

@@ -14,16 +14,11 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// Eyring–Kramers — ln(rate/η) linear in 1/η with slope −2ΔF/σ²; (B) occupation of the two wells of the tilted double
 /// well of Fig. 1 against their rescaled Gibbs masses, and its exit-time law.
 /// </summary>
-public sealed class EscapeReproduction : IReproduction
+public sealed class EscapeReproduction() : Reproduction("escapes", "Escaping potential wells without noise: Arrhenius rates and Gibbs occupations", "D.5, Remark 12; talk: non-convex f0", order: 340)
 {
-    public string Id => "escapes";
-    public string Title => "Escaping potential wells without noise: Arrhenius rates and Gibbs occupations";
-    public string PaperReference => "D.5, Remark 12; talk: non-convex f0";
-    public int Order => 340;
-
     private static readonly string[] Maps = ["gd", "stochastic", "gaussian"];
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         ArrheniusPart(context, result);

@@ -17,14 +17,9 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// x − 1 ↦ (1 − ηq)(x − 1) + ηζ (q = 8k) has stationary variance ησ²/(q(2 − ηq)), i.e. Var z = σ²/(q(2 − ηq)), which
 /// tends to 1/(32k) as η → 0.
 /// </summary>
-public sealed class Figure22Reproduction : IReproduction
+public sealed class Figure22Reproduction() : Reproduction("fig22", "Non-convex f0, k = 5: the in-well law approaches the Gaussian of Remark 15 as eta -> 0", "D.5, Fig. 22; Remark 15", order: 330)
 {
-    public string Id => "fig22";
-    public string Title => "Non-convex f0, k = 5: the in-well law approaches the Gaussian of Remark 15 as eta -> 0";
-    public string PaperReference => "D.5, Fig. 22; Remark 15";
-    public int Order => 330;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         const double k = 5, eps = 1e-4;

@@ -12,14 +12,9 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// particles uniform in the micro well of f around x ≈ 0.5 (a bad local minimum: the global one is near 0); the
 /// fraction that leaves the micro well within K steps against η/ε.
 /// </summary>
-public sealed class MicroEscapeReproduction : IReproduction
+public sealed class MicroEscapeReproduction() : Reproduction("micro-escape", "Escaping a microscopic local minimum: trapped for eta << eps, escaping above the chaos threshold", "Sec. 2.3 (Thm. 8, Rmk. 9), B.3.2; talk: escape microscopic local minima", order: 350)
 {
-    public string Id => "micro-escape";
-    public string Title => "Escaping a microscopic local minimum: trapped for eta << eps, escaping above the chaos threshold";
-    public string PaperReference => "Sec. 2.3 (Thm. 8, Rmk. 9), B.3.2; talk: escape microscopic local minima";
-    public int Order => 350;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         const double eps = 1e-3;

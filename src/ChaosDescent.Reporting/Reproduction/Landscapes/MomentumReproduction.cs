@@ -15,14 +15,9 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// 2×2 Jacobians with QR re-orthonormalization, <see cref="ChaosDescent.Analyses.Chaos.LyapunovEstimator"/>) with the rank-one estimate E ln|tr J| and the identity
 /// λ1 + λ2 = mean ln|det J|.
 /// </summary>
-public sealed class MomentumReproduction : IReproduction
+public sealed class MomentumReproduction() : Reproduction("fig18-19", "Deterministic GD with momentum is stochastic too: heavy ball and NAG-SC", "D.4, Figs. 18-19", order: 360)
 {
-    public string Id => "fig18-19";
-    public string Title => "Deterministic GD with momentum is stochastic too: heavy ball and NAG-SC";
-    public string PaperReference => "D.4, Figs. 18-19";
-    public int Order => 360;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         const double eta = 0.01, eps = 1e-4;

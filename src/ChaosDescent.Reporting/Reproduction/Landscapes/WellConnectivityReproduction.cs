@@ -11,14 +11,9 @@ namespace ChaosDescent.Reporting.Reproduction.Landscapes;
 /// on both sides of the critical k, locates the critical k by bisection on the certified connectivity and compares
 /// with the closed form; certifies, for η = 0.05 (Figs. 20–21), the reachable interval of the stochastic map.
 /// </summary>
-public sealed class WellConnectivityReproduction : IReproduction
+public sealed class WellConnectivityReproduction() : Reproduction("rmk12-wells", "Well connectivity: which wells the stochastic map can never leave", "Remark 12, Remark 24, D.5", order: 300)
 {
-    public string Id => "rmk12-wells";
-    public string Title => "Well connectivity: which wells the stochastic map can never leave";
-    public string PaperReference => "Remark 12, Remark 24, D.5";
-    public int Order => 300;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var result = new ReproductionResult();
         AtomicFile.EnsureDirectory(context.FigureDirectory);

@@ -12,13 +12,8 @@ namespace ChaosDescent.Reporting.Reproduction.Learning;
 /// our preprocessing (inputs and target standardized; large η = 0.2, small η = 0.0005), the paper's η = 0.02 under
 /// it, and the paper's pair 0.02/0.0005 with the target kept in dB (only centred).
 /// </summary>
-public sealed class Fig67Reproduction : IReproduction
+public sealed class Fig67Reproduction() : Reproduction("fig6-7", "Large vs small learning rate on a neural network (Airfoil, 5-16-1 leaky ReLU)", "Sec. 3.3, Figs. 6 and 7", order: 500)
 {
-    public string Id => "fig6-7";
-    public string Title => "Large vs small learning rate on a neural network (Airfoil, 5-16-1 leaky ReLU)";
-    public string PaperReference => "Sec. 3.3, Figs. 6 and 7";
-    public int Order => 500;
-
     /// <summary>Our large learning rate: about 7× above the transition under standardized data (see the sweep).</summary>
     public const double LargeLr = 0.2;
 
@@ -30,7 +25,7 @@ public sealed class Fig67Reproduction : IReproduction
 
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         int epochs = context.Quick ? 2000 : 20000;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChaosDescent.Analyses.Training;
 using ChaosDescent.Data;
 using ChaosDescent.Learning;
 using ChaosDescent.Numerics;
@@ -7,21 +8,16 @@ using ChaosDescent.Reporting.Plots;
 namespace ChaosDescent.Reporting.Reproduction.Learning;
 
 /// <summary>
-/// Sec. 3.3 across initializations. Whether one run of full-batch GD on the Airfoil network converges, oscillates
+/// Sec. 3.3 across initializations. Whether one run of full-batch GD on the Airfoil network converges, sits at the edge of stability
 /// at the edge of stability, turns chaotic or diverges depends on the initialization as well as on η, so the claims
 /// of Figs. 6–7 are claims about rates: for each η and each preprocessing, many independent initializations
 /// (W ~ N(0, 1/fan-in), b = 0) are trained and classified —
-/// converging (the late-window loss never rises), chaotic (not converging and λ − 2 SE &gt; 0 for the maximal Lyapunov
-/// exponent of the training map), oscillating (not converging, λ not significantly positive: the edge of stability),
-/// diverged — and every fraction is reported with its Wilson interval (Wilson 1927).
+/// converging, edge of stability, chaotic (λ − 2 SE &gt; 0 for the maximal Lyapunov exponent of the training map) or
+/// diverged by the library's <see cref="TrainingRegimeClassifier"/> (the same rules as <c>chaosdescent lr-find</c>) —
+/// and every fraction is reported with its Wilson interval (Wilson 1927).
 /// </summary>
-public sealed class InitializationRatesReproduction : IReproduction
+public sealed class InitializationRatesReproduction() : Reproduction("sec3.3-initializations", "Across initializations: how often GD on the Airfoil network converges, sits at the edge of stability, turns chaotic or diverges", "Sec. 3.3 (Figs. 6–7), as rates over initializations", order: 520)
 {
-    public string Id => "sec3.3-initializations";
-    public string Title => "Across initializations: how often GD on the Airfoil network converges, oscillates, turns chaotic or diverges";
-    public string PaperReference => "Sec. 3.3 (Figs. 6–7), as rates over initializations";
-    public int Order => 520;
-
     public static readonly double[] StandardizedRates = [0.0005, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5];
     public static readonly double[] QuickStandardizedRates = [0.0005, 0.02, 0.2, 0.5];
     public static readonly double[] DbRates = [0.0005, 0.002, 0.005, 0.02, 0.05];
@@ -36,12 +32,12 @@ public sealed class InitializationRatesReproduction : IReproduction
     /// </summary>
     public static int Epochs(bool quick) => quick ? 1000 : 2000;
 
-    private static readonly TrainingRegime[] Regimes = [TrainingRegime.Converging, TrainingRegime.Oscillating, TrainingRegime.Chaotic, TrainingRegime.Diverged];
+    private static readonly LearningRateRegime[] Regimes = TrainingRegimeClassifier.All;
 
     /// <summary>Wilson intervals shown in the figure and the tables: 95% (z = 1.96).</summary>
     private const double ShownZ = 1.96;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         bool quick = context.Quick;
@@ -86,7 +82,7 @@ public sealed class InitializationRatesReproduction : IReproduction
         {
             var (c, lr, i) = jobs[j];
             var r = results[j];
-            var regime = RunSummary.Classify(r);
+            var regime = TrainingRegimeClassifier.Classify(r);
             if (!counts.TryGetValue((c, lr), out var k)) counts[(c, lr)] = k = new int[Regimes.Length];
             k[Array.IndexOf(Regimes, regime)]++;
             rows.Add([Name(cases[c].Pre), lr, i, initSeeds[i], Lower(regime), r.FinalLoss, r.Late.IncreaseFraction, r.Lyapunov, r.LyapunovStandardError,
@@ -126,14 +122,14 @@ public sealed class InitializationRatesReproduction : IReproduction
             fig.LegendAt(ScottPlot.Alignment.MiddleLeft);
         }
         res.AddFigure(context, panels, "initializations_regimes",
-            $"Fraction of {inits} independent initializations (5-16-1 leaky-ReLU network, full-batch GD, {epochs} epochs) that converge, oscillate " +
-            "(not converging, λ − 2 SE ≤ 0: the edge of stability), turn chaotic (λ − 2 SE > 0) or diverge, against η; bands: 95% Wilson intervals. " +
+            $"Fraction of {inits} independent initializations (5-16-1 leaky-ReLU network, full-batch GD, {epochs} epochs) that converge, sit at the edge of stability " +
+            "(not converging, λ − 2 SE ≤ 0, η·λ_max/2 ≥ 0.8), turn chaotic (λ − 2 SE > 0) or diverge, against η; bands: 95% Wilson intervals. " +
             "Left: standardized inputs and target; right: target kept in dB (only centred).");
 
         // ---- checks: statements about rates, each rejected only when its Wilson bound at the report budget excludes it ----
         double z = Check.ZOneSided;
-        int Count(int c, double lr, TrainingRegime g) => counts[(c, lr)][Array.IndexOf(Regimes, g)];
-        int NonConverging(int c, double lr) => inits - Count(c, lr, TrainingRegime.Converging);
+        int Count(int c, double lr, LearningRateRegime g) => counts[(c, lr)][Array.IndexOf(Regimes, g)];
+        int NonConverging(int c, double lr) => inits - Count(c, lr, LearningRateRegime.Converging);
         string Rate(int n) => string.Create(CultureInfo.InvariantCulture, $"{n}/{inits}");
         Check RateAtLeast(string id, string claim, int successes, double p0)
         {
@@ -153,16 +149,16 @@ public sealed class InitializationRatesReproduction : IReproduction
         }
         double smallest = cases[0].Rates[0], largest = cases[0].Rates[^1];
         res.Checks.Add(RateAtLeast("init-std-small-converges", $"standardized data, η = {F(smallest)}: ≥ 90% of initializations converge",
-            Count(0, smallest, TrainingRegime.Converging), 0.9));
+            Count(0, smallest, LearningRateRegime.Converging), 0.9));
         res.Checks.Add(RateAtLeast("init-db-small-converges", $"target in dB, η = {F(cases[1].Rates[0])}: ≥ 90% of initializations converge",
-            Count(1, cases[1].Rates[0], TrainingRegime.Converging), 0.9));
+            Count(1, cases[1].Rates[0], LearningRateRegime.Converging), 0.9));
         res.Checks.Add(RateAtLeast("init-db-paper-large-not-converging", "target in dB, the paper's η = 0.02: ≥ 90% of initializations do not converge (Fig. 6)",
             NonConverging(1, 0.02), 0.9));
         res.Checks.Add(RateAtLeast("init-std-large-not-converging", $"standardized data, η = {F(largest)}: ≥ 90% of initializations do not converge",
             NonConverging(0, largest), 0.9));
         res.Checks.Add(RateAtMost("init-std-paper-large-chaos-rare", "standardized data, the paper's η = 0.02: at most 10% of initializations are chaotic",
-            Count(0, 0.02, TrainingRegime.Chaotic), 0.1));
-        var worst = cases.SelectMany((cs, c) => cs.Rates.Select(lr => (c, lr, k: Count(c, lr, TrainingRegime.Chaotic))))
+            Count(0, 0.02, LearningRateRegime.Chaotic), 0.1));
+        var worst = cases.SelectMany((cs, c) => cs.Rates.Select(lr => (c, lr, k: Count(c, lr, LearningRateRegime.Chaotic))))
             .MaxBy(t => ReplicateStatistics.Wilson(t.k, inits, z).Lower);
         res.Checks.Add(RateAtMost("init-chaos-rare", $"at every swept η and both preprocessings at most 10% of initializations are chaotic (worst: {(worst.c == 0 ? "standardized" : "dB")}, η = {F(worst.lr)})",
             worst.k, 0.1));
@@ -173,7 +169,7 @@ public sealed class InitializationRatesReproduction : IReproduction
             res.Notes.Add($"{(c == 0 ? "Standardized data" : "Target in dB")} ({inits} initializations per η, {epochs} epochs): " + string.Join("; ", rates.Select(lr =>
             {
                 var k = counts[(c, lr)];
-                return $"η = {F(lr)}: converge {Rate(k[0])}, oscillate {Rate(k[1])}, chaotic {Rate(k[2])}, diverge {Rate(k[3])}";
+                return $"η = {F(lr)}: converge {Rate(k[0])}, edge of stability {Rate(k[1])}, chaotic {Rate(k[2])}, diverge {Rate(k[3])}";
             })) + ".");
         }
         res.Notes.Add("Reading: 'chaotic' needs λ − 2 SE > 0 for the maximal Lyapunov exponent of the training map over the late window; a run with λ = 0 " +
@@ -194,11 +190,11 @@ public sealed class InitializationRatesReproduction : IReproduction
     }
 
     /// <summary>Seed of initialization <paramref name="index"/>: its own stream of the report seed.</summary>
-    public static ulong InitializationSeed(ulong seed, int index) => Xoshiro256.ForStream(seed, 0x5EC33_0000UL + (ulong)index).NextUInt64();
+    public static ulong InitializationSeed(ulong seed, int index) => TrainingRegimeClassifier.InitializationSeed(seed, index);
 
     private static string Name(Preprocessing p) => DataPreparation.Name(p);
 
-    private static string Lower(TrainingRegime g) => g.ToString().ToLowerInvariant();
+    private static string Lower(LearningRateRegime g) => TrainingRegimeClassifier.Name(g);
 
     private static string F(double v) => Check.Fmt(v);
 }

@@ -12,18 +12,13 @@ namespace ChaosDescent.Reporting.Reproduction.Learning;
 /// preprocessing (standardized inputs and target) and, in full mode, with the target kept in dB, where the paper's
 /// 0.02/0.0005 straddle the transition.
 /// </summary>
-public sealed class LearningRateSweepReproduction : IReproduction
+public sealed class LearningRateSweepReproduction() : Reproduction("sec3.3-sweep", "Learning-rate sweep: where GD on the Airfoil network stops converging", "Sec. 3.3 (Figs. 6–7: η = 0.02 vs 0.0005)", order: 510)
 {
-    public string Id => "sec3.3-sweep";
-    public string Title => "Learning-rate sweep: where GD on the Airfoil network stops converging";
-    public string PaperReference => "Sec. 3.3 (Figs. 6–7: η = 0.02 vs 0.0005)";
-    public int Order => 510;
-
     public static readonly double[] FullRates = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5];
     public static readonly double[] QuickRates = [0.0005, 0.005, 0.05, 0.2, 0.5];
     public static readonly double[] DbRates = [0.0005, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05];
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var res = new ReproductionResult();
         int epochs = context.Quick ? 2000 : 20000;

@@ -16,16 +16,11 @@ namespace ChaosDescent.Reporting.Reproduction.Rates;
 /// floor sd/√N. Tolerance: z = 4.06 fit standard errors plus the worst-case slope shift 3δ/Δk of points each off by at
 /// most δ = −ln(1 − z/20) in ln (the floor's noise at z standard deviations; correlated over k, so not in the residuals).
 /// </summary>
-public sealed class AnisotropicRateReproduction : IReproduction
+public sealed class AnisotropicRateReproduction() : Reproduction("thm13-anisotropic", "Thm. 13's rate max(|1 − ημ|, |1 − ην|) with μ < ν (Matyas, D.2)", "Thm. 13 (appendix B); App. D.2", order: 375)
 {
-    public string Id => "thm13-anisotropic";
-    public string Title => "Thm. 13's rate max(|1 − ημ|, |1 − ην|) with μ < ν (Matyas, D.2)";
-    public string PaperReference => "Thm. 13 (appendix B); App. D.2";
-    public int Order => 375;
-
     private const double Threshold = 20;
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         string p = Id;

@@ -18,14 +18,9 @@ namespace ChaosDescent.Reporting.Reproduction.Rates;
 /// like √η, so a relative error O(η) of the variance is TV = O(η) and W1 = O(η^1.5) — the η² of Thm. 7 is the weak
 /// error for a fixed h, which this experiment measures.
 /// </summary>
-public sealed class GibbsOrderReproduction : IReproduction
+public sealed class GibbsOrderReproduction() : Reproduction("thm7-order", "Thm. 7's order: the Gibbs error of the stochastic map is O(η²)", "Thm. 7, Prop. 6, Lemma 5", order: 376)
 {
-    public string Id => "thm7-order";
-    public string Title => "Thm. 7's order: the Gibbs error of the stochastic map is O(η²)";
-    public string PaperReference => "Thm. 7, Prop. 6, Lemma 5";
-    public int Order => 376;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         string p = Id;
@@ -130,14 +125,9 @@ public sealed class GibbsOrderReproduction : IReproduction
 /// a next-order term b·η; the quadrature has no sampling noise, so the check's tolerance is 4.06 fit standard errors
 /// (residuals: what the two-term model leaves) plus 10⁻³ for the rounding of the cancelling integrand.
 /// </summary>
-public sealed class InvarianceDefectReproduction : IReproduction
+public sealed class InvarianceDefectReproduction() : Reproduction("prop6-order", "Prop. 6's order: rescaled Gibbs solves φ̂'s invariance equation to O(η³)", "Prop. 6, Lemma 5", order: 377)
 {
-    public string Id => "prop6-order";
-    public string Title => "Prop. 6's order: rescaled Gibbs solves φ̂'s invariance equation to O(η³)";
-    public string PaperReference => "Prop. 6, Lemma 5";
-    public int Order => 377;
-
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         string p = Id;

@@ -16,13 +16,8 @@ namespace ChaosDescent.Reporting.Reproduction.Rates;
 /// bias order in η, fitted on the 2-D target (where the bias is resolved: the 1-D targets' biases at these sample sizes
 /// are within a few standard errors), is positive by 4.06 standard errors. Everything else is reported, not asserted.
 /// </summary>
-public sealed class SamplerStudyReproduction : IReproduction
+public sealed class SamplerStudyReproduction() : Reproduction("sampler-study", "Sampling by determinism: chaotic GD vs ULA and MALA, bias against cost", "Broader Impact; Thm. 7; Roberts & Tweedie 1996", order: 378)
 {
-    public string Id => "sampler-study";
-    public string Title => "Sampling by determinism: chaotic GD vs ULA and MALA, bias against cost";
-    public string PaperReference => "Broader Impact; Thm. 7; Roberts & Tweedie 1996";
-    public int Order => 378;
-
     private static readonly (string Name, string V, double[] Variance)[] Targets =
     [
         ("gaussian", "x^2/2", [1.0]),
@@ -30,7 +25,7 @@ public sealed class SamplerStudyReproduction : IReproduction
         ("anisotropic-2d", "x^2/2 + 5*y^2", [1.0, 0.1]),
     ];
 
-    public ReproductionResult Run(ReproductionContext context)
+    public override ReproductionResult Run(ReproductionContext context)
     {
         var r = new ReproductionResult();
         string p = Id;
