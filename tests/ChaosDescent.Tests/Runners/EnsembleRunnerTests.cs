@@ -91,6 +91,51 @@ public class EnsembleRunnerTests
             lock (this) a(value);
         }
     }
+
+    /// <summary>An objective with internal buffers: counts how many threads are inside it at once.</summary>
+    private sealed class SingleThreadedObjective(IScalarField inner, bool declareThreadSafe) : IScalarField
+    {
+        private int inside;
+
+        public int MostThreadsInside { get; private set; }
+        public int Dimension => inner.Dimension;
+        public bool IsThreadSafe => declareThreadSafe;
+        public double Value(ReadOnlySpan<double> x) => inner.Value(x);
+        public void Gradient(ReadOnlySpan<double> x, Span<double> gradient) => inner.Gradient(x, gradient);
+        public void Hessian(ReadOnlySpan<double> x, Span<double> hessian) => inner.Hessian(x, hessian);
+
+        public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count)
+        {
+            int now = Interlocked.Increment(ref inside);
+            lock (this) MostThreadsInside = Math.Max(MostThreadsInside, now);
+            // Long enough per call that two threads handed blocks at once overlap here.
+            Thread.SpinWait(20_000);
+            inner.AccumulateGradient(x, gradient, count);
+            Interlocked.Decrement(ref inside);
+        }
+    }
+
+    [Fact]
+    public void AnObjectiveThatIsNotThreadSafeIsCalledByOneThreadAtATimeWithTheSameResult()
+    {
+        var inner = ObjectiveCatalog.Create("quartic-sin", 1e-6);
+        EnsembleResult RunWith(SingleThreadedObjective f) => EnsembleRunner.Run(MapFactory.Create("gd", f, 0.1), new EnsembleSettings
+        {
+            Particles = 64 * 8,
+            Steps = 20,
+            Seed = 3,
+            Threads = 4,
+            SnapshotSteps = [20],
+            Initial = InitialCondition.Parse("uniform:-1,1"),
+            BlockSize = 8,
+        });
+        var serial = new SingleThreadedObjective(inner, declareThreadSafe: false);
+        var shared = new SingleThreadedObjective(inner, declareThreadSafe: true);
+        var a = RunWith(serial);
+        var b = RunWith(shared);
+        Assert.Equal(1, serial.MostThreadsInside);
+        Assert.Equal(a.Final.Positions, b.Final.Positions);
+    }
 }
 
 public class OrbitRunnerTests
