@@ -63,6 +63,9 @@ public sealed class OrbitResult
 /// <summary>
 /// Iterates one orbit and streams it into histograms and running moments (O(bins) memory, any length).
 /// A diverged orbit stops at once and is reported with its step; statistics up to then are kept but flagged.
+/// It calls the map's block step <see cref="OptimizerMap.Step"/> with a block of one rather than
+/// <see cref="MapIteration"/>: the histograms need positions only (no value, no step direction), and the block step keeps
+/// the objective's fused gradient-and-update kernel (one pass, the arithmetic of the ensembles).
 /// </summary>
 public static class OrbitRunner
 {
