@@ -23,8 +23,6 @@ public sealed class GradientDescentMap(IScalarField objective, double learningRa
         TensorPrimitives.MultiplyAdd(g, -LearningRate, x, x);
     }
 
-    public override void Advance(Span<double> state, Span<double> direction) =>
-        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 
     /// <summary>Dφ·u = u − η∇²f·u (the Jacobian I − η∇²f(x), symmetric).</summary>
     protected override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image) =>
@@ -80,8 +78,6 @@ public sealed class StochasticMap : OptimizerMap
         return double.NaN;
     }
 
-    public override void Advance(Span<double> state, Span<double> direction) =>
-        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 
     public override OptimizerMap WithLearningRate(double learningRate) => new StochasticMap(Objective, learningRate);
     public override OptimizerMap WithObjective(IScalarField objective) => new StochasticMap(objective, LearningRate);
@@ -121,16 +117,25 @@ public sealed class GaussianMap : OptimizerMap
         g.Clear();
         _objective.Macro.AccumulateGradient(x, g, count);
         TensorPrimitives.MultiplyAdd(g, -LearningRate, x, x);
-        Span<double> xi = stackalloc double[d];
+        Span<double> noise = stackalloc double[d];
         for (int i = 0; i < count; i++)
         {
-            for (int k = 0; k < d; k++) xi[k] = rng.NextGaussian();
-            for (int k = 0; k < d; k++)
-            {
-                double s = 0;
-                for (int j = 0; j <= k; j++) s += _chol[k * d + j] * xi[j];
-                x[k * count + i] += LearningRate * s;
-            }
+            DrawNoise(ref rng, noise);
+            for (int k = 0; k < d; k++) x[k * count + i] += LearningRate * noise[k];
+        }
+    }
+
+    /// <summary>ξ = Lz with z standard normal (d draws, in coordinate order) and L the Cholesky factor of Cov ζ.</summary>
+    private void DrawNoise(ref Xoshiro256 rng, Span<double> noise)
+    {
+        int d = Dimension;
+        for (int k = 0; k < d; k++) noise[k] = rng.NextGaussian();
+        // Lower-triangular product in place from the last row up: row k reads z_0 … z_k only.
+        for (int k = d - 1; k >= 0; k--)
+        {
+            double s = 0;
+            for (int j = 0; j <= k; j++) s += _chol[k * d + j] * noise[j];
+            noise[k] = s;
         }
     }
 
@@ -140,19 +145,12 @@ public sealed class GaussianMap : OptimizerMap
         int d = Dimension;
         direction.Clear();
         _objective.Macro.AccumulateGradient(state[..d], direction, 1);
-        Span<double> xi = stackalloc double[d];
-        for (int k = 0; k < d; k++) xi[k] = rng.NextGaussian();
-        for (int k = 0; k < d; k++)
-        {
-            double s = 0;
-            for (int j = 0; j <= k; j++) s += _chol[k * d + j] * xi[j];
-            direction[k] -= s;
-        }
+        Span<double> noise = stackalloc double[d];
+        DrawNoise(ref rng, noise);
+        for (int k = 0; k < d; k++) direction[k] -= noise[k];
         return double.NaN;
     }
 
-    public override void Advance(Span<double> state, Span<double> direction) =>
-        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 
     public override OptimizerMap WithLearningRate(double learningRate) => new GaussianMap(Objective, learningRate);
     public override OptimizerMap WithObjective(IScalarField objective) => new GaussianMap(objective, LearningRate);

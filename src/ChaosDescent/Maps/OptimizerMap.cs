@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Buffers;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
@@ -79,9 +80,11 @@ public abstract class OptimizerMap
 
     /// <summary>Single orbit, second half: moves the state by the direction <see cref="Evaluate"/> wrote (which this
     /// may overwrite). The same arithmetic as <see cref="Step"/> with count 1, except that the direction comes from the
-    /// objective's point-wise gradient rather than its block kernel (equal up to rounding).</summary>
+    /// objective's point-wise gradient rather than its block kernel (equal up to rounding). Default: the first-order
+    /// update x ← x − η·direction of every map without a velocity (GD, the stochastic and Gaussian maps, SGD,
+    /// Langevin); maps with more state (heavy ball, NAG-SC) override it.</summary>
     public virtual void Advance(Span<double> state, Span<double> direction) =>
-        throw new NotSupportedException($"the '{Name}' map has no single-orbit step (only blocks through Step)");
+        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 
     /// <summary>
     /// <see cref="Evaluate"/> (with the value) and <see cref="ApplyTangent"/> at the same state together: one pass

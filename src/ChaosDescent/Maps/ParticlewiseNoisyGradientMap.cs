@@ -34,6 +34,4 @@ public abstract class ParticlewiseNoisyGradientMap(IScalarField objective, doubl
 
     public abstract override double Evaluate(ReadOnlySpan<double> state, Span<double> direction, ref Xoshiro256 rng, bool withValue);
 
-    public override void Advance(Span<double> state, Span<double> direction) =>
-        TensorPrimitives.MultiplyAdd(direction, -LearningRate, state[..Dimension], state[..Dimension]);
 }
