@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -146,33 +147,22 @@ public readonly record struct Activation(ActivationKind Kind, double Parameter)
         }
     }
 
+    // Vector<double> (the platform's preferred width: 256 bits on AVX2 and, by the runtime's default, on AVX-512) —
+    // select and multiply are exact, so the result does not depend on the width, and this elementwise pass is a small
+    // part of an epoch next to the matrix products.
     private static void PiecewiseLinear(ReadOnlySpan<double> z, Span<double> a, Span<double> d1, double slope)
     {
-        int n = z.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int n = z.Length, i = 0, w = Vector<double>.Count;
+        if (Vector.IsHardwareAccelerated)
         {
-            var one = Vector512.Create(1.0);
-            var s = Vector512.Create(slope);
-            for (; i <= n - 8; i += 8)
+            var one = new Vector<double>(1.0);
+            var s = new Vector<double>(slope);
+            for (; i <= n - w; i += w)
             {
-                var v = Vector512.Create(z.Slice(i, 8));
-                var pos = Vector512.GreaterThan(v, Vector512<double>.Zero);
-                var d = Vector512.ConditionalSelect(pos, one, s);
-                d.CopyTo(d1.Slice(i, 8));
-                (v * d).CopyTo(a.Slice(i, 8));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var one = Vector256.Create(1.0);
-            var s = Vector256.Create(slope);
-            for (; i <= n - 4; i += 4)
-            {
-                var v = Vector256.Create(z.Slice(i, 4));
-                var pos = Vector256.GreaterThan(v, Vector256<double>.Zero);
-                var d = Vector256.ConditionalSelect(pos, one, s);
-                d.CopyTo(d1.Slice(i, 4));
-                (v * d).CopyTo(a.Slice(i, 4));
+                var v = new Vector<double>(z.Slice(i, w));
+                var d = Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<double>.Zero), one, s);
+                d.CopyTo(d1.Slice(i, w));
+                (v * d).CopyTo(a.Slice(i, w));
             }
         }
         for (; i < n; i++)

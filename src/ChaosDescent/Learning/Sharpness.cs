@@ -43,11 +43,7 @@ public static class Sharpness
         var w = new double[p];
         q[0] = new double[p];
         if (!start.IsEmpty && Norm(start) > 0) start.CopyTo(q[0]);
-        else
-        {
-            var rng = Xoshiro256.ForStream(seed, 0x1A_2C05);
-            for (int i = 0; i < p; i++) q[0][i] = rng.NextGaussian();
-        }
+        else GaussianStart(q[0], seed);
         Scale(q[0], 1 / Norm(q[0]));
 
         int m = 0;
@@ -56,23 +52,13 @@ public static class Sharpness
         for (int j = 0; j < k; j++)
         {
             loss.HessianVectorProduct(theta, q[j], w);
-            alpha[j] = Dot(w, q[j]);
-            // Full reorthogonalization (twice is enough, Kahan–Parlett): keeps the Ritz values clean of ghosts.
-            for (int pass = 0; pass < 2; pass++)
-                for (int i = 0; i <= j; i++)
-                {
-                    double c = Dot(w, q[i]);
-                    for (int t = 0; t < p; t++) w[t] -= c * q[i][t];
-                }
+            double b = ReorthogonalizedStep(q, j, w, alpha, beta);
             m = j + 1;
-            double b = Norm(w);
-            beta[j + 1] = b;
             (lmax, lmin, ritz) = Tridiagonal(alpha, beta, m);
             residual = b * Math.Abs(ritz[m - 1]);
             if (!double.IsFinite(lmax)) break;
             if (residual <= tolerance * Math.Max(Math.Abs(lmax), 1e-300) || b <= 1e-14 * Math.Max(Math.Abs(lmax), 1e-300) || m == k) break;
-            q[j + 1] = new double[p];
-            for (int t = 0; t < p; t++) q[j + 1][t] = w[t] / b;
+            q[j + 1] = NextBasisVector(w, b);
         }
         if (!topVector.IsEmpty && ritz is not null)
         {
@@ -153,37 +139,61 @@ public static class Sharpness
         var beta = new double[k + 1];
         var w = new double[p];
         q[0] = new double[p];
-        var rng = Xoshiro256.ForStream(seed, 0x1A_2C05);
-        for (int i = 0; i < p; i++) q[0][i] = rng.NextGaussian();
+        GaussianStart(q[0], seed);
         Scale(q[0], 1 / Norm(q[0]));
         double[] values = [], residuals = [];
         int m = 0;
         for (int j = 0; j < k; j++)
         {
             apply(q[j], w);
-            alpha[j] = Dot(w, q[j]);
-            for (int pass = 0; pass < 2; pass++)
-                for (int i = 0; i <= j; i++)
-                {
-                    double c = Dot(w, q[i]);
-                    for (int t = 0; t < p; t++) w[t] -= c * q[i][t];
-                }
+            double b = ReorthogonalizedStep(q, j, w, alpha, beta);
             m = j + 1;
-            double b = Norm(w);
-            beta[j + 1] = b;
             (values, residuals) = TopRitz(alpha, beta, m, Math.Min(count, m));
             if (!values.All(double.IsFinite)) break;
             double scale = Math.Max(Math.Abs(values[0]), 1e-300);
             bool converged = m >= count && residuals.All(r => r <= tolerance * scale);
             if (converged || b <= 1e-14 * scale || m == k) break;
-            q[j + 1] = new double[p];
-            for (int t = 0; t < p; t++) q[j + 1][t] = w[t] / b;
+            q[j + 1] = NextBasisVector(w, b);
         }
         return new TopEigenvalues(values, residuals, m);
     }
 
-    /// <summary>The <paramref name="count"/> largest eigenvalues of the m × m Lanczos tridiagonal, descending, with their Ritz residuals β_m |s_m|.</summary>
-    private static (double[] Values, double[] Residuals) TopRitz(double[] alpha, double[] beta, int m, int count)
+    /// <summary>The seeded Gaussian start vector of a Lanczos run (not yet normalized).</summary>
+    private static void GaussianStart(double[] q0, ulong seed)
+    {
+        var rng = Xoshiro256.ForStream(seed, 0x1A_2C05);
+        for (int i = 0; i < q0.Length; i++) q0[i] = rng.NextGaussian();
+    }
+
+    /// <summary>
+    /// One Lanczos step after w = A q_j: α_j = ⟨w, q_j⟩, then w is orthogonalized against q_0 … q_j twice (full
+    /// reorthogonalization; twice is enough, Kahan–Parlett — it keeps the Ritz values clean of ghost copies), and
+    /// β_{j+1} = ‖w‖ is stored and returned.
+    /// </summary>
+    private static double ReorthogonalizedStep(double[][] q, int j, double[] w, double[] alpha, double[] beta)
+    {
+        alpha[j] = Dot(w, q[j]);
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i <= j; i++)
+            {
+                double c = Dot(w, q[i]);
+                for (int t = 0; t < w.Length; t++) w[t] -= c * q[i][t];
+            }
+        double b = Norm(w);
+        beta[j + 1] = b;
+        return b;
+    }
+
+    /// <summary>q_{j+1} = w / β_{j+1}.</summary>
+    private static double[] NextBasisVector(double[] w, double b)
+    {
+        var next = new double[w.Length];
+        for (int t = 0; t < w.Length; t++) next[t] = w[t] / b;
+        return next;
+    }
+
+    /// <summary>The m × m Lanczos tridiagonal T (α on the diagonal, β beside it); null when an entry is not finite.</summary>
+    private static Matrix<double>? TridiagonalMatrix(double[] alpha, double[] beta, int m)
     {
         var t = Matrix<double>.Build.Dense(m, m);
         for (int i = 0; i < m; i++)
@@ -191,7 +201,13 @@ public static class Sharpness
             t[i, i] = alpha[i];
             if (i + 1 < m) { t[i, i + 1] = beta[i + 1]; t[i + 1, i] = beta[i + 1]; }
         }
-        if (!t.Enumerate().All(double.IsFinite)) return (Enumerable.Repeat(double.NaN, count).ToArray(), Enumerable.Repeat(double.NaN, count).ToArray());
+        return t.Enumerate().All(double.IsFinite) ? t : null;
+    }
+
+    /// <summary>The <paramref name="count"/> largest eigenvalues of the m × m Lanczos tridiagonal, descending, with their Ritz residuals β_m |s_m|.</summary>
+    private static (double[] Values, double[] Residuals) TopRitz(double[] alpha, double[] beta, int m, int count)
+    {
+        if (TridiagonalMatrix(alpha, beta, m) is not { } t) return (Enumerable.Repeat(double.NaN, count).ToArray(), Enumerable.Repeat(double.NaN, count).ToArray());
         var evd = t.Evd(Symmetricity.Symmetric);
         var order = Enumerable.Range(0, m).OrderByDescending(i => evd.EigenValues[i].Real).Take(count).ToArray();
         return (order.Select(i => evd.EigenValues[i].Real).ToArray(), order.Select(i => beta[m] * Math.Abs(evd.EigenVectors[m - 1, i])).ToArray());
@@ -231,13 +247,7 @@ public static class Sharpness
     /// <summary>Extreme eigenvalues of the m × m Lanczos tridiagonal and the eigenvector of the largest.</summary>
     private static (double Max, double Min, double[] Vector) Tridiagonal(double[] alpha, double[] beta, int m)
     {
-        var t = Matrix<double>.Build.Dense(m, m);
-        for (int i = 0; i < m; i++)
-        {
-            t[i, i] = alpha[i];
-            if (i + 1 < m) { t[i, i + 1] = beta[i + 1]; t[i + 1, i] = beta[i + 1]; }
-        }
-        if (!t.Enumerate().All(double.IsFinite)) return (double.NaN, double.NaN, new double[m]);
+        if (TridiagonalMatrix(alpha, beta, m) is not { } t) return (double.NaN, double.NaN, new double[m]);
         var evd = t.Evd(Symmetricity.Symmetric);
         var values = evd.EigenValues.Select(c => c.Real).ToArray();
         int iMax = 0, iMin = 0;

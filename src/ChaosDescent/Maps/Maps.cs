@@ -258,21 +258,22 @@ public sealed class NesterovMap : OptimizerMap
         var yNew = scratch.Slice(n, n);
         g.Clear();
         Objective.AccumulateGradient(x, g, count);
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, x, yNew);       // y' = x − η∇f(x)
-        TensorPrimitives.Subtract(yNew, y, x);                          // x ← y' − y
-        TensorPrimitives.MultiplyAdd(x, Coefficient, yNew, x);          // x ← y' + c(y' − y)
-        yNew.CopyTo(y);
+        Update(x, y, g, yNew);
     }
 
     public override void Advance(Span<double> state, Span<double> direction)
     {
         int d = Dimension;
-        var x = state[..d];
-        var y = state.Slice(d, d);
-        var yNew = direction[..d];
-        TensorPrimitives.MultiplyAdd(yNew, -LearningRate, x, yNew);       // y' = x − η∇f(x)
-        TensorPrimitives.Subtract(yNew, y, x);                            // x ← y' − y
-        TensorPrimitives.MultiplyAdd(x, Coefficient, yNew, x);            // x ← y' + c(y' − y)
+        Update(state[..d], state.Slice(d, d), direction[..d], direction[..d]);
+    }
+
+    /// <summary>The NAG-SC update from the gradient g at x; <paramref name="yNew"/> may be <paramref name="gradient"/>
+    /// itself (elementwise, in place).</summary>
+    private void Update(Span<double> x, Span<double> y, ReadOnlySpan<double> gradient, Span<double> yNew)
+    {
+        TensorPrimitives.MultiplyAdd(gradient, -LearningRate, x, yNew); // y' = x − η∇f(x)
+        TensorPrimitives.Subtract(yNew, y, x);                           // x ← y' − y
+        TensorPrimitives.MultiplyAdd(x, Coefficient, yNew, x);           // x ← y' + c(y' − y)
         yNew.CopyTo(y);
     }
 

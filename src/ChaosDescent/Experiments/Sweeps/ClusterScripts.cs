@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace ChaosDescent.Experiments.Sweeps;
 
@@ -38,77 +37,113 @@ public sealed record ClusterJob
 /// </summary>
 public static class ClusterScripts
 {
+    /// <summary>A Slurm job array (one task per shard, <c>SLURM_ARRAY_TASK_ID</c>) that, started with <c>bash</c>,
+    /// submits itself and then a merge job depending on it (<c>afterok</c>).</summary>
     public static string Slurm(ClusterJob job)
     {
-        string q(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        static string q(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        string name = Safe(job.Name);
         int n = job.Shards;
-        var sb = new StringBuilder();
-        sb.Append("#!/bin/bash\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=cd-{Safe(job.Name)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --array=0-{n - 1}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={job.CpusPerShard}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={job.OutputDirectory}/logs/shard-%a.out\n");
-        sb.Append(CultureInfo.InvariantCulture, $"# chaosdescent sweep '{job.Name}': {job.Units} units in {n} shards (plan {job.PlanHash[..12]}).\n");
-        sb.Append("# Submit with `bash THIS_FILE`: it submits the array, then a merge job that waits for it (afterok).\n");
-        sb.Append("# `sbatch THIS_FILE` alone runs the shards only; merge later with the command at the end.\n");
-        sb.Append("set -euo pipefail\n");
-        sb.Append(CultureInfo.InvariantCulture, $"CHAOSDESCENT=${{CHAOSDESCENT:-{q(job.Command)}}}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"FILE={q(job.File)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"OUT={q(job.OutputDirectory)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"SHARDS={n}\n");
-        sb.Append("if [ -z \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n");
-        sb.Append("  mkdir -p \"$OUT/logs\"\n");
-        sb.Append("  array=$(sbatch --parsable --export=ALL,CHAOSDESCENT=\"$CHAOSDESCENT\" \"$0\")\n");
-        sb.Append("  array=${array%%;*}\n");
-        sb.Append("  merge=$(sbatch --parsable --dependency=afterok:\"$array\" --job-name=cd-" + Safe(job.Name) + "-merge \\\n");
-        sb.Append("    --output=\"$OUT/logs/merge.out\" \\\n");
-        sb.Append("    --wrap=\"$CHAOSDESCENT merge \\\"$OUT\\\"/shards/* --out \\\"$OUT\\\"\")\n");
-        sb.Append("  echo \"submitted shards: job $array (array 0-$((SHARDS - 1))), merge: job ${merge%%;*} (afterok:$array)\"\n");
-        sb.Append("  exit 0\n");
-        sb.Append("fi\n");
-        sb.Append("$CHAOSDESCENT run \"$FILE\" --shard \"$SLURM_ARRAY_TASK_ID/$SHARDS\" --resume \\\n");
-        sb.Append("  --threads \"${SLURM_CPUS_PER_TASK:-1}\" --out \"$OUT/shards/$SLURM_ARRAY_TASK_ID\"\n");
-        sb.Append("# merge (by hand): $CHAOSDESCENT merge \"$OUT\"/shards/* --out \"$OUT\"\n");
-        return sb.ToString();
+        return Lines(string.Create(CultureInfo.InvariantCulture, $$"""
+            #!/bin/bash
+            #SBATCH --job-name=cd-{{name}}
+            #SBATCH --array=0-{{n - 1}}
+            #SBATCH --cpus-per-task={{job.CpusPerShard}}
+            #SBATCH --output={{job.OutputDirectory}}/logs/shard-%a.out
+            # chaosdescent sweep '{{job.Name}}': {{job.Units}} units in {{n}} shards (plan {{job.PlanHash[..12]}}).
+            # Submit with `bash THIS_FILE`: it submits the array, then a merge job that waits for it (afterok).
+            # `sbatch THIS_FILE` alone runs the shards only; merge later with the command at the end.
+            set -euo pipefail
+            CHAOSDESCENT=${CHAOSDESCENT:-{{q(job.Command)}}}
+            FILE={{q(job.File)}}
+            OUT={{q(job.OutputDirectory)}}
+            SHARDS={{n}}
+            if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
+              mkdir -p "$OUT/logs"
+              array=$(sbatch --parsable --export=ALL,CHAOSDESCENT="$CHAOSDESCENT" "$0")
+              array=${array%%;*}
+              merge=$(sbatch --parsable --dependency=afterok:"$array" --job-name=cd-{{name}}-merge \
+                --output="$OUT/logs/merge.out" \
+                --wrap="$CHAOSDESCENT merge \"$OUT\"/shards/* --out \"$OUT\"")
+              echo "submitted shards: job $array (array 0-$((SHARDS - 1))), merge: job ${merge%%;*} (afterok:$array)"
+              exit 0
+            fi
+            $CHAOSDESCENT run "$FILE" --shard "$SLURM_ARRAY_TASK_ID/$SHARDS" --resume \
+              --threads "${SLURM_CPUS_PER_TASK:-1}" --out "$OUT/shards/$SLURM_ARRAY_TASK_ID"
+            # merge (by hand): $CHAOSDESCENT merge "$OUT"/shards/* --out "$OUT"
+            """));
     }
 
+    /// <summary>A Kubernetes Indexed Job (one completion per shard, <c>JOB_COMPLETION_INDEX</c>) with the experiment
+    /// file in a ConfigMap, and a merge Job to apply once the shards completed.</summary>
     public static string Kubernetes(ClusterJob job)
     {
         string name = "cd-" + Safe(job.Name).ToLowerInvariant();
         string file = Path.GetFileName(job.File);
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# chaosdescent sweep '{job.Name}': {job.Units} units in {job.Shards} shards (plan {job.PlanHash[..12]}).\n");
-        sb.Append("# kubectl apply -f THIS_FILE; kubectl wait --for=condition=complete --timeout=24h job/" + name + "\n");
-        sb.Append("# then merge on the results volume: chaosdescent merge /results/shards/* --out /results\n");
-        sb.Append("# (the Job '" + name + "-merge' below does that once applied after the shards completed).\n");
-        sb.Append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "-file\ndata:\n");
-        sb.Append("  " + file + ": |\n");
-        foreach (var line in job.FileText.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')) sb.Append("    ").Append(line).Append('\n');
-        sb.Append("---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "\nspec:\n");
-        sb.Append("  completionMode: Indexed\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  completions: {job.Shards}\n  parallelism: {job.Shards}\n  backoffLimitPerIndex: 2\n  maxFailedIndexes: 0\n");
-        sb.Append("  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: shard\n");
-        sb.Append("          image: " + job.Image + "\n");
-        sb.Append("          command: [\"sh\", \"-c\"]\n");
-        sb.Append(CultureInfo.InvariantCulture,
-            $"          args: [\"chaosdescent run /sweep/{file} --shard $(JOB_COMPLETION_INDEX)/{job.Shards} --resume --threads {job.CpusPerShard} --out /results/shards/$(JOB_COMPLETION_INDEX)\"]\n");
-        sb.Append(CultureInfo.InvariantCulture, $"          resources:\n            requests: {{cpu: \"{job.CpusPerShard}\"}}\n");
-        Volumes(sb, name);
-        sb.Append("---\n# apply after the shards completed (Kubernetes Jobs have no dependencies)\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "-merge\nspec:\n");
-        sb.Append("  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: merge\n");
-        sb.Append("          image: " + job.Image + "\n");
-        sb.Append("          command: [\"sh\", \"-c\", \"chaosdescent merge /results/shards/* --out /results\"]\n");
-        Volumes(sb, name);
-        return sb.ToString();
+        string fileText = string.Concat(job.FileText.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Select(line => "    " + line + "\n"));
+        string volumes = $$"""
+                      volumeMounts:
+                        - {name: sweep, mountPath: /sweep}
+                        - {name: results, mountPath: /results}
+                  volumes:
+                    - name: sweep
+                      configMap: {name: {{name}}-file}
+                    - name: results
+                      persistentVolumeClaim: {claimName: {{name}}-results}
+            """;
+        return Lines(string.Create(CultureInfo.InvariantCulture, $$"""
+            # chaosdescent sweep '{{job.Name}}': {{job.Units}} units in {{job.Shards}} shards (plan {{job.PlanHash[..12]}}).
+            # kubectl apply -f THIS_FILE; kubectl wait --for=condition=complete --timeout=24h job/{{name}}
+            # then merge on the results volume: chaosdescent merge /results/shards/* --out /results
+            # (the Job '{{name}}-merge' below does that once applied after the shards completed).
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: {{name}}-file
+            data:
+              {{file}}: |
+            {{fileText}}---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: {{name}}
+            spec:
+              completionMode: Indexed
+              completions: {{job.Shards}}
+              parallelism: {{job.Shards}}
+              backoffLimitPerIndex: 2
+              maxFailedIndexes: 0
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: shard
+                      image: {{job.Image}}
+                      command: ["sh", "-c"]
+                      args: ["chaosdescent run /sweep/{{file}} --shard $(JOB_COMPLETION_INDEX)/{{job.Shards}} --resume --threads {{job.CpusPerShard}} --out /results/shards/$(JOB_COMPLETION_INDEX)"]
+                      resources:
+                        requests: {cpu: "{{job.CpusPerShard}}"}
+            {{volumes}}
+            ---
+            # apply after the shards completed (Kubernetes Jobs have no dependencies)
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: {{name}}-merge
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: merge
+                      image: {{job.Image}}
+                      command: ["sh", "-c", "chaosdescent merge /results/shards/* --out /results"]
+            {{volumes}}
+            """));
     }
 
-    private static void Volumes(StringBuilder sb, string name)
-    {
-        sb.Append("          volumeMounts:\n            - {name: sweep, mountPath: /sweep}\n            - {name: results, mountPath: /results}\n");
-        sb.Append("      volumes:\n");
-        sb.Append("        - name: sweep\n          configMap: {name: " + name + "-file}\n");
-        sb.Append("        - name: results\n          persistentVolumeClaim: {claimName: " + name + "-results}\n");
-    }
+    /// <summary>The template's text with \n line ends and a final line end (the source file's line ends may differ).</summary>
+    private static string Lines(string text) => text.ReplaceLineEndings("\n") + "\n";
 
     private static string Safe(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '-').ToArray());
 }
