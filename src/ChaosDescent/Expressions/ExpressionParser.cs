@@ -54,27 +54,25 @@ public static class ExpressionParser
         private Expr ParseExpression()
         {
             Enter();
-            var left = ParseTerm();
-            while (Current.Kind is TokenKind.Plus or TokenKind.Minus)
-            {
-                var op = Current;
-                _pos++;
-                var right = ParseTerm();
-                left = Checked(Expr.Binary(op.Kind == TokenKind.Plus ? BinaryOperator.Add : BinaryOperator.Subtract, left, right), op);
-            }
+            var sum = LeftAssociative(ParseTerm, TokenKind.Plus, BinaryOperator.Add, TokenKind.Minus, BinaryOperator.Subtract);
             _nesting--;
-            return left;
+            return sum;
         }
 
-        private Expr ParseTerm()
+        private Expr ParseTerm() =>
+            LeftAssociative(ParseUnary, TokenKind.Star, BinaryOperator.Multiply, TokenKind.Slash, BinaryOperator.Divide);
+
+        /// <summary>operand (op operand)*, folded to the left: a − b − c = (a − b) − c.</summary>
+        private Expr LeftAssociative(Func<Expr> operand, TokenKind first, BinaryOperator firstOperator, TokenKind second,
+            BinaryOperator secondOperator)
         {
-            var left = ParseUnary();
-            while (Current.Kind is TokenKind.Star or TokenKind.Slash)
+            var left = operand();
+            while (Current.Kind == first || Current.Kind == second)
             {
                 var op = Current;
                 _pos++;
-                var right = ParseUnary();
-                left = Checked(Expr.Binary(op.Kind == TokenKind.Star ? BinaryOperator.Multiply : BinaryOperator.Divide, left, right), op);
+                var right = operand();
+                left = Checked(Expr.Binary(op.Kind == first ? firstOperator : secondOperator, left, right), op);
             }
             return left;
         }

@@ -157,10 +157,51 @@ public sealed class GaussianMap : OptimizerMap
 }
 
 /// <summary>
+/// A first-order method with one extra state block (velocity or the previous extrapolation point): the step is
+/// the gradient at x followed by <see cref="Update"/>, the same arithmetic for an ensemble and for one orbit, and the
+/// tangent map is written on the two blocks (δx, δs) given ∇²f·δx.
+/// </summary>
+public abstract class TwoBlockMap(IScalarField objective, double learningRate) : OptimizerMap(objective, learningRate)
+{
+    public sealed override int StateBlocks => 2;
+
+    public sealed override void Step(Span<double> state, int count, ref Xoshiro256 rng, Span<double> scratch)
+    {
+        int n = Dimension * count;
+        var g = scratch[..n];
+        g.Clear();
+        Objective.AccumulateGradient(state[..n], g, count);
+        Update(state[..n], state.Slice(n, n), g, UpdateScratch(scratch, n));
+    }
+
+    public sealed override void Advance(Span<double> state, Span<double> direction)
+    {
+        int d = Dimension;
+        Update(state[..d], state.Slice(d, d), direction[..d], direction[..d]);
+    }
+
+    /// <summary>Where <see cref="Update"/> may write an intermediate of length n: the gradient's own buffer, or more
+    /// scratch where the gradient is needed after the intermediate is formed.</summary>
+    protected abstract Span<double> UpdateScratch(Span<double> scratch, int n);
+
+    /// <summary>(x, s) ← the method's update from the gradient g at x; <paramref name="work"/> may be g itself.</summary>
+    protected abstract void Update(Span<double> x, Span<double> second, ReadOnlySpan<double> gradient, Span<double> work);
+
+    protected sealed override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image)
+    {
+        int d = Dimension;
+        CompleteTangent(tangent[..d], tangent.Slice(d, d), image[..d], image.Slice(d, d));
+    }
+
+    /// <summary>The tangent image of (δx, δs); <paramref name="imageSecond"/> holds ∇²f·δx on entry.</summary>
+    protected abstract void CompleteTangent(ReadOnlySpan<double> dx, ReadOnlySpan<double> dSecond, Span<double> imageX, Span<double> imageSecond);
+}
+
+/// <summary>
 /// Heavy ball (Polyak 1964; D.4.1): v_{n+1} = γ v_n − η∇f(x_n), x_{n+1} = x_n + v_{n+1}, v_0 = 0 — the one
 /// implementation, for multiscale objectives (Figs. 18–19) and network training alike.
 /// </summary>
-public sealed class HeavyBallMap : OptimizerMap
+public sealed class HeavyBallMap : TwoBlockMap
 {
     public HeavyBallMap(IScalarField objective, double learningRate, double momentum) : base(objective, learningRate)
     {
@@ -172,43 +213,23 @@ public sealed class HeavyBallMap : OptimizerMap
     public double Momentum { get; }
 
     public override string Name => "heavyball";
-    public override int StateBlocks => 2;
     public override int ScratchLength(int count) => Dimension * count;
 
     public override void Initialize(Span<double> state, int count) => state.Slice(Dimension * count, Dimension * count).Clear();
 
-    public override void Step(Span<double> state, int count, ref Xoshiro256 rng, Span<double> scratch)
-    {
-        int n = Dimension * count;
-        var x = state[..n];
-        var v = state.Slice(n, n);
-        var g = scratch[..n];
-        g.Clear();
-        Objective.AccumulateGradient(x, g, count);
-        TensorPrimitives.Multiply(v, Momentum, v);
-        TensorPrimitives.MultiplyAdd(g, -LearningRate, v, v);
-        TensorPrimitives.Add(x, v, x);
-    }
+    protected override Span<double> UpdateScratch(Span<double> scratch, int n) => scratch[..n];
 
-    public override void Advance(Span<double> state, Span<double> direction)
+    protected override void Update(Span<double> x, Span<double> v, ReadOnlySpan<double> gradient, Span<double> work)
     {
-        int d = Dimension;
-        var x = state[..d];
-        var v = state.Slice(d, d);
         TensorPrimitives.Multiply(v, Momentum, v);
-        TensorPrimitives.MultiplyAdd(direction[..d], -LearningRate, v, v);
+        TensorPrimitives.MultiplyAdd(gradient, -LearningRate, v, v);
         TensorPrimitives.Add(x, v, x);
     }
 
     /// <summary>On (δx, δv): δv′ = γδv − η∇²f·δx, δx′ = δx + δv′, i.e. J = [[I − ηH, γI], [−ηH, γI]].</summary>
-    protected override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image)
+    protected override void CompleteTangent(ReadOnlySpan<double> dx, ReadOnlySpan<double> dv, Span<double> ix, Span<double> iv)
     {
-        int d = Dimension;
-        var dx = tangent[..d];
-        var dv = tangent.Slice(d, d);
-        var ix = image[..d];
-        var iv = image.Slice(d, d); // holds ∇²f·δx on entry
-        for (int i = 0; i < d; i++)
+        for (int i = 0; i < dx.Length; i++)
         {
             iv[i] = Momentum * dv[i] - LearningRate * iv[i];
             ix[i] = dx[i] + iv[i];
@@ -223,7 +244,7 @@ public sealed class HeavyBallMap : OptimizerMap
 /// NAG-SC (Nesterov 2013; D.4.2): y_{k+1} = x_k − η∇f(x_k), x_{k+1} = y_{k+1} + c(y_{k+1} − y_k), y_0 = x_0,
 /// c = (1 − √(μη))/(1 + √(μη)) with μ the strong-convexity constant of f0.
 /// </summary>
-public sealed class NesterovMap : OptimizerMap
+public sealed class NesterovMap : TwoBlockMap
 {
     public NesterovMap(IScalarField objective, double learningRate, double strongConvexity) : base(objective, learningRate)
     {
@@ -241,7 +262,6 @@ public sealed class NesterovMap : OptimizerMap
     public double Coefficient { get; }
 
     public override string Name => "nag";
-    public override int StateBlocks => 2;
 
     public override void Initialize(Span<double> state, int count)
     {
@@ -249,27 +269,9 @@ public sealed class NesterovMap : OptimizerMap
         state[..n].CopyTo(state.Slice(n, n));
     }
 
-    public override void Step(Span<double> state, int count, ref Xoshiro256 rng, Span<double> scratch)
-    {
-        int n = Dimension * count;
-        var x = state[..n];
-        var y = state.Slice(n, n);
-        var g = scratch[..n];
-        var yNew = scratch.Slice(n, n);
-        g.Clear();
-        Objective.AccumulateGradient(x, g, count);
-        Update(x, y, g, yNew);
-    }
+    protected override Span<double> UpdateScratch(Span<double> scratch, int n) => scratch.Slice(n, n);
 
-    public override void Advance(Span<double> state, Span<double> direction)
-    {
-        int d = Dimension;
-        Update(state[..d], state.Slice(d, d), direction[..d], direction[..d]);
-    }
-
-    /// <summary>The NAG-SC update from the gradient g at x; <paramref name="yNew"/> may be <paramref name="gradient"/>
-    /// itself (elementwise, in place).</summary>
-    private void Update(Span<double> x, Span<double> y, ReadOnlySpan<double> gradient, Span<double> yNew)
+    protected override void Update(Span<double> x, Span<double> y, ReadOnlySpan<double> gradient, Span<double> yNew)
     {
         TensorPrimitives.MultiplyAdd(gradient, -LearningRate, x, yNew); // y' = x − η∇f(x)
         TensorPrimitives.Subtract(yNew, y, x);                           // x ← y' − y
@@ -279,14 +281,9 @@ public sealed class NesterovMap : OptimizerMap
 
     /// <summary>On (δx, δy): δy′ = δx − η∇²f·δx, δx′ = (1 + c)δy′ − cδy, i.e. dx'/dx = (1+c)(I − ηH), dx'/dy = −cI,
     /// dy'/dx = I − ηH, dy'/dy = 0.</summary>
-    protected override void CompleteTangent(ReadOnlySpan<double> tangent, Span<double> image)
+    protected override void CompleteTangent(ReadOnlySpan<double> dx, ReadOnlySpan<double> dy, Span<double> ix, Span<double> iy)
     {
-        int d = Dimension;
-        var dx = tangent[..d];
-        var dy = tangent.Slice(d, d);
-        var ix = image[..d];
-        var iy = image.Slice(d, d); // holds ∇²f·δx on entry
-        for (int i = 0; i < d; i++)
+        for (int i = 0; i < dx.Length; i++)
         {
             iy[i] = dx[i] - LearningRate * iy[i];
             ix[i] = (1 + Coefficient) * iy[i] - Coefficient * dy[i];

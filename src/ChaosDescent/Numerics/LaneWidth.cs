@@ -27,6 +27,8 @@ internal interface ILaneWidth<TV> where TV : struct
 
     static abstract TV Multiply(TV a, TV b);
 
+    static abstract TV Add(TV a, TV b);
+
     static abstract TV Abs(TV x);
 
     /// <summary>x86 maxpd: a &gt; b ? a : b (b when unordered).</summary>
@@ -38,6 +40,11 @@ internal interface ILaneWidth<TV> where TV : struct
     /// <summary>sin and cos per lane by <see cref="FastTrig.SinCosPortable"/>'s arithmetic; lanes whose argument
     /// exceeds <see cref="FastTrig.MaxArgument"/> take the runtime's Math.Sin/Math.Cos.</summary>
     static abstract (TV Sin, TV Cos) SinCos(TV x);
+
+    /// <summary>cos per lane by <see cref="FastTrig"/>'s vector kernel (its error bound for |x| ≤
+    /// <see cref="FastTrig.MaxArgument"/>; no fix-up of larger lanes — callers whose phases can be larger use
+    /// <see cref="SinCos"/>).</summary>
+    static abstract TV Cos(TV x);
 
     /// <summary>mantissa·factor split exactly into a mantissa in [1, 2) (stored) and its binary exponent (added to
     /// <paramref name="exponent"/>): a running product without overflow.</summary>
@@ -59,9 +66,11 @@ internal readonly struct Width512 : ILaneWidth<Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<double> value, ref double destination, nuint index) => value.StoreUnsafe(ref destination, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> FusedMultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Abs(Vector512<double> x) => Vector512.Abs(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Max(Vector512<double> a, Vector512<double> b) => Vector512.MaxNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Min(Vector512<double> a, Vector512<double> b) => Vector512.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Cos(Vector512<double> x) => FastTrig.Cos(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512<double> Sin, Vector512<double> Cos) SinCos(Vector512<double> x)
@@ -109,9 +118,11 @@ internal readonly struct Width256 : ILaneWidth<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<double> value, ref double destination, nuint index) => value.StoreUnsafe(ref destination, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> FusedMultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Abs(Vector256<double> x) => Vector256.Abs(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.MaxNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Min(Vector256<double> a, Vector256<double> b) => Vector256.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Cos(Vector256<double> x) => FastTrig.Cos(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256<double> Sin, Vector256<double> Cos) SinCos(Vector256<double> x)
@@ -161,9 +172,11 @@ internal readonly struct Width1 : ILaneWidth<double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(double value, ref double destination, nuint index) => Unsafe.Add(ref destination, index) = value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double FusedMultiplyAdd(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Multiply(double a, double b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Add(double a, double b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Abs(double x) => Math.Abs(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Max(double a, double b) => a > b ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Min(double a, double b) => a < b ? a : b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Cos(double x) => FastTrig.SinCosPortable(x).Cos;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (double Sin, double Cos) SinCos(double x) =>

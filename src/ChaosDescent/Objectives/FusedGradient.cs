@@ -72,163 +72,113 @@ internal sealed class FusedGradient
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double gr = ref MemoryMarshal.GetReference(g);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= count - Vector512<double>.Count; i += Vector512<double>.Count)
-            {
-                var v = Vector512.LoadUnsafe(ref xr, (nuint)i);
-                var gi = Gradient512(v, Vector512.LoadUnsafe(ref gr, (nuint)i));
-                gi.StoreUnsafe(ref gr, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= count - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-                var gi = Gradient256(v, Vector256.LoadUnsafe(ref gr, (nuint)i));
-                gi.StoreUnsafe(ref gr, (nuint)i);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) i = Accumulate<Width512, Vector512<double>>(ref xr, ref gr, count);
+        else if (Vector256.IsHardwareAccelerated) i = Accumulate<Width256, Vector256<double>>(ref xr, ref gr, count);
         for (; i < count; i++) g[i] = GradientScalar(x[i], g[i]);
     }
 
-    /// <summary>x[i] ← x[i] − η f'(x[i]) for i &lt; count (the GD map φ of Sec. 1.1), computed as (g·(−η)) + x.</summary>
     public void GradientStep(Span<double> x, int count, double eta)
     {
         if (x.Length < count) throw new ArgumentException("block shorter than count");
         ref double xr = ref MemoryMarshal.GetReference(x);
         double negEta = -eta;
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && _d1.Length == 4 && _scale.Length == 1)
-        {
-            // f0' cubic and one sine term (quartic-sin, quartic-negcos, doublewell-sin): unrolled, coefficients in
-            // registers. fma(1, v, c) equals v + c exactly (the product is exact), so a leading coefficient 1 —
-            // x⁴/4 — moves one operation from the FMA ports, the bottleneck, to the adders.
-            i = _d1[3] == 1.0 ? StepCubic512(ref xr, count, negEta, topIsOne: true) : StepCubic512(ref xr, count, negEta, topIsOne: false);
-        }
-        else if (Vector512.IsHardwareAccelerated)
-        {
-            var ne = Vector512.Create(negEta);
-            // Two independent vectors per iteration: the kernel is a long dependency chain (≈ 25 FMAs deep), and
-            // interleaving two chains keeps both FMA ports busy without relying on the out-of-order window alone.
-            for (; i <= count - 2 * Vector512<double>.Count; i += 2 * Vector512<double>.Count)
-            {
-                var v0 = Vector512.LoadUnsafe(ref xr, (nuint)i);
-                var v1 = Vector512.LoadUnsafe(ref xr, (nuint)(i + Vector512<double>.Count));
-                var g0 = Gradient512(v0, Vector512<double>.Zero);
-                var g1 = Gradient512(v1, Vector512<double>.Zero);
-                (g0 * ne + v0).StoreUnsafe(ref xr, (nuint)i);
-                (g1 * ne + v1).StoreUnsafe(ref xr, (nuint)(i + Vector512<double>.Count));
-            }
-            for (; i <= count - Vector512<double>.Count; i += Vector512<double>.Count)
-            {
-                var v = Vector512.LoadUnsafe(ref xr, (nuint)i);
-                (Gradient512(v, Vector512<double>.Zero) * ne + v).StoreUnsafe(ref xr, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && _d1.Length == 4 && _scale.Length == 1)
-        {
-            i = _d1[3] == 1.0 ? StepCubic256(ref xr, count, negEta, topIsOne: true) : StepCubic256(ref xr, count, negEta, topIsOne: false);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var ne = Vector256.Create(negEta);
-            for (; i <= count - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-                (Gradient256(v, Vector256<double>.Zero) * ne + v).StoreUnsafe(ref xr, (nuint)i);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) i = GradientStep<Width512, Vector512<double>>(ref xr, count, negEta);
+        else if (Vector256.IsHardwareAccelerated) i = GradientStep<Width256, Vector256<double>>(ref xr, count, negEta);
         for (; i < count; i++) x[i] = GradientScalar(x[i], 0.0) * negEta + x[i];
     }
 
-    /// <summary>The GD step for a cubic f0' and one sine term over the whole vectors of the block; returns the
-    /// index where the scalar tail starts.</summary>
+    // The kernels below are written once for every SIMD width (ILaneWidth: the JIT specializes them per width
+    // struct and inlines its members, so the machine code is that of a hand-written copy per width). Each returns
+    // the index where the scalar tail starts.
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int StepCubic512(ref double xr, int count, double negEta, bool topIsOne)
+    private int Accumulate<TWidth, TVector>(ref double xr, ref double gr, int count)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
     {
-        var c0 = Vector512.Create(_d1[0]);
-        var c1 = Vector512.Create(_d1[1]);
-        var c2 = Vector512.Create(_d1[2]);
-        var c3 = Vector512.Create(_d1[3]);
-        var sc = Vector512.Create(_scale[0]);
-        var am = Vector512.Create(_amp[0]);
-        var of = Vector512.Create(_off[0]);
-        var ne = Vector512.Create(negEta);
         int i = 0;
-        for (; i <= count - Vector512<double>.Count; i += Vector512<double>.Count)
+        for (; i <= count - TWidth.Count; i += TWidth.Count)
+            TWidth.Store(Gradient<TWidth, TVector>(TWidth.Load(ref xr, (nuint)i), TWidth.Load(ref gr, (nuint)i)), ref gr, (nuint)i);
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int GradientStep<TWidth, TVector>(ref double xr, int count, double negEta)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
+    {
+        // f0' cubic and one sine term (quartic-sin, quartic-negcos, doublewell-sin): unrolled, coefficients in
+        // registers. fma(1, v, c) equals v + c exactly (the product is exact), so a leading coefficient 1 —
+        // x⁴/4 — moves one operation from the FMA ports, the bottleneck, to the adders.
+        if (_d1.Length == 4 && _scale.Length == 1)
+            return _d1[3] == 1.0
+                ? StepCubic<TWidth, TVector>(ref xr, count, negEta, topIsOne: true)
+                : StepCubic<TWidth, TVector>(ref xr, count, negEta, topIsOne: false);
+        var ne = TWidth.Create(negEta);
+        var zero = TWidth.Create(0.0);
+        int i = 0, w = TWidth.Count;
+        // Two independent vectors per iteration: the kernel is a long dependency chain (≈ 25 FMAs deep), and
+        // interleaving two chains keeps both FMA ports busy without relying on the out-of-order window alone.
+        for (; i <= count - 2 * w; i += 2 * w)
         {
-            var v = Vector512.LoadUnsafe(ref xr, (nuint)i);
-            var s = topIsOne ? v + c2 : Vector512.FusedMultiplyAdd(c3, v, c2);
-            s = Vector512.FusedMultiplyAdd(s, v, c1);
-            s = Vector512.FusedMultiplyAdd(s, v, c0);
-            var g = Vector512<double>.Zero + s;
-            g = Vector512.FusedMultiplyAdd(am, FastTrig.Cos(Vector512.FusedMultiplyAdd(v, sc, of)), g);
-            (g * ne + v).StoreUnsafe(ref xr, (nuint)i);
+            var v0 = TWidth.Load(ref xr, (nuint)i);
+            var v1 = TWidth.Load(ref xr, (nuint)(i + w));
+            var g0 = Gradient<TWidth, TVector>(v0, zero);
+            var g1 = Gradient<TWidth, TVector>(v1, zero);
+            TWidth.Store(TWidth.Add(TWidth.Multiply(g0, ne), v0), ref xr, (nuint)i);
+            TWidth.Store(TWidth.Add(TWidth.Multiply(g1, ne), v1), ref xr, (nuint)(i + w));
+        }
+        for (; i <= count - w; i += w)
+        {
+            var v = TWidth.Load(ref xr, (nuint)i);
+            TWidth.Store(TWidth.Add(TWidth.Multiply(Gradient<TWidth, TVector>(v, zero), ne), v), ref xr, (nuint)i);
         }
         return i;
     }
 
-    /// <summary>The 256-bit twin of <see cref="StepCubic512"/>.</summary>
+    /// <summary>The GD step for a cubic f0' and one sine term over the whole vectors of the block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int StepCubic256(ref double xr, int count, double negEta, bool topIsOne)
+    private int StepCubic<TWidth, TVector>(ref double xr, int count, double negEta, bool topIsOne)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
     {
-        var c0 = Vector256.Create(_d1[0]);
-        var c1 = Vector256.Create(_d1[1]);
-        var c2 = Vector256.Create(_d1[2]);
-        var c3 = Vector256.Create(_d1[3]);
-        var sc = Vector256.Create(_scale[0]);
-        var am = Vector256.Create(_amp[0]);
-        var of = Vector256.Create(_off[0]);
-        var ne = Vector256.Create(negEta);
+        var c0 = TWidth.Create(_d1[0]);
+        var c1 = TWidth.Create(_d1[1]);
+        var c2 = TWidth.Create(_d1[2]);
+        var c3 = TWidth.Create(_d1[3]);
+        var sc = TWidth.Create(_scale[0]);
+        var am = TWidth.Create(_amp[0]);
+        var of = TWidth.Create(_off[0]);
+        var ne = TWidth.Create(negEta);
+        var zero = TWidth.Create(0.0);
         int i = 0;
-        for (; i <= count - Vector256<double>.Count; i += Vector256<double>.Count)
+        for (; i <= count - TWidth.Count; i += TWidth.Count)
         {
-            var v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-            var s = topIsOne ? v + c2 : Vector256.FusedMultiplyAdd(c3, v, c2);
-            s = Vector256.FusedMultiplyAdd(s, v, c1);
-            s = Vector256.FusedMultiplyAdd(s, v, c0);
-            var g = Vector256<double>.Zero + s;
-            g = Vector256.FusedMultiplyAdd(am, FastTrig.Cos(Vector256.FusedMultiplyAdd(v, sc, of)), g);
-            (g * ne + v).StoreUnsafe(ref xr, (nuint)i);
+            var v = TWidth.Load(ref xr, (nuint)i);
+            var s = topIsOne ? TWidth.Add(v, c2) : TWidth.FusedMultiplyAdd(c3, v, c2);
+            s = TWidth.FusedMultiplyAdd(s, v, c1);
+            s = TWidth.FusedMultiplyAdd(s, v, c0);
+            var g = TWidth.Add(zero, s);
+            g = TWidth.FusedMultiplyAdd(am, TWidth.Cos(TWidth.FusedMultiplyAdd(v, sc, of)), g);
+            TWidth.Store(TWidth.Add(TWidth.Multiply(g, ne), v), ref xr, (nuint)i);
         }
         return i;
     }
 
     // g + f0'(v) + Σ_t a_tω_t cos(v·ω_t/ε + φ_t), in the order of the separate kernels.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<double> Gradient512(Vector512<double> v, Vector512<double> g)
+    private TVector Gradient<TWidth, TVector>(TVector v, TVector g)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
     {
         var d = _d1;
-        var s = Vector512.Create(d[^1]);
-        for (int k = d.Length - 2; k >= 0; k--) s = Vector512.FusedMultiplyAdd(s, v, Vector512.Create(d[k]));
-        g += s;
+        var s = TWidth.Create(d[^1]);
+        for (int k = d.Length - 2; k >= 0; k--) s = TWidth.FusedMultiplyAdd(s, v, TWidth.Create(d[k]));
+        g = TWidth.Add(g, s);
         var scale = _scale;
         var amp = _amp;
         var off = _off;
         for (int t = 0; t < scale.Length && t < amp.Length && t < off.Length; t++)
         {
-            var q = Vector512.FusedMultiplyAdd(v, Vector512.Create(scale[t]), Vector512.Create(off[t]));
-            g = Vector512.FusedMultiplyAdd(Vector512.Create(amp[t]), FastTrig.Cos(q), g);
-        }
-        return g;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<double> Gradient256(Vector256<double> v, Vector256<double> g)
-    {
-        var d = _d1;
-        var s = Vector256.Create(d[^1]);
-        for (int k = d.Length - 2; k >= 0; k--) s = Vector256.FusedMultiplyAdd(s, v, Vector256.Create(d[k]));
-        g += s;
-        var scale = _scale;
-        var amp = _amp;
-        var off = _off;
-        for (int t = 0; t < scale.Length && t < amp.Length && t < off.Length; t++)
-        {
-            var q = Vector256.FusedMultiplyAdd(v, Vector256.Create(scale[t]), Vector256.Create(off[t]));
-            g = Vector256.FusedMultiplyAdd(Vector256.Create(amp[t]), FastTrig.Cos(q), g);
+            var q = TWidth.FusedMultiplyAdd(v, TWidth.Create(scale[t]), TWidth.Create(off[t]));
+            g = TWidth.FusedMultiplyAdd(TWidth.Create(amp[t]), TWidth.Cos(q), g);
         }
         return g;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ChaosDescent.Numerics;
 
@@ -65,31 +67,28 @@ public sealed class SineSumMicroScale : MicroScale
         {
             double scale = _w[t] / eps, amp = _a[t] * _w[t], off = _phi[t];
             int i = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var vs = Vector512.Create(scale);
-                var va = Vector512.Create(amp);
-                var vo = Vector512.Create(off);
-                for (; i <= count - 8; i += 8)
-                {
-                    var q = Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 8)), vs, vo);
-                    var g = gradient.Slice(i, 8);
-                    Vector512.FusedMultiplyAdd(va, FastTrig.Cos(q), Vector512.Create((ReadOnlySpan<double>)g)).CopyTo(g);
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                var vs = Vector256.Create(scale);
-                var va = Vector256.Create(amp);
-                var vo = Vector256.Create(off);
-                for (; i <= count - 4; i += 4)
-                {
-                    var q = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 4)), vs, vo);
-                    var g = gradient.Slice(i, 4);
-                    Vector256.FusedMultiplyAdd(va, FastTrig.Cos(q), Vector256.Create((ReadOnlySpan<double>)g)).CopyTo(g);
-                }
-            }
+            if (Vector512.IsHardwareAccelerated) AccumulateCosTerm<Width512, Vector512<double>>(x, gradient, count, scale, amp, off, ref i);
+            else if (Vector256.IsHardwareAccelerated) AccumulateCosTerm<Width256, Vector256<double>>(x, gradient, count, scale, amp, off, ref i);
             for (; i < count; i++) gradient[i] += amp * Math.Cos(Math.FusedMultiplyAdd(x[i], scale, off));
+        }
+    }
+
+    /// <summary>g[i] += amp·cos(x[i]·scale + off) over whole vectors from <paramref name="i"/> on, one generic body for
+    /// every SIMD width (<see cref="ILaneWidth{TV}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateCosTerm<TWidth, TVector>(ReadOnlySpan<double> x, Span<double> gradient, int count,
+        double scale, double amp, double off, ref int i)
+        where TWidth : struct, ILaneWidth<TVector> where TVector : struct
+    {
+        var vs = TWidth.Create(scale);
+        var va = TWidth.Create(amp);
+        var vo = TWidth.Create(off);
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double gr = ref MemoryMarshal.GetReference(gradient);
+        for (; i <= count - TWidth.Count; i += TWidth.Count)
+        {
+            var q = TWidth.FusedMultiplyAdd(TWidth.Load(ref xr, (nuint)i), vs, vo);
+            TWidth.Store(TWidth.FusedMultiplyAdd(va, TWidth.Cos(q), TWidth.Load(ref gr, (nuint)i)), ref gr, (nuint)i);
         }
     }
 
