@@ -20,33 +20,23 @@ public sealed record EnsembleLayout(int Particles, int Dimension, int StateBlock
 /// coordinate k of particle i at <c>[k·Count + i]</c>), after the step and after blow-up marking (a diverged
 /// particle is NaN in every state variable and has <see cref="DivergedAt"/> ≠ 0).
 /// </summary>
-public readonly ref struct EnsembleBlockView
+public readonly ref struct EnsembleBlockView(int block, int start, int count, int dimension, int step, ReadOnlySpan<double> state,
+    ReadOnlySpan<int> divergedAt)
 {
-    public EnsembleBlockView(int block, int start, int count, int dimension, int step, ReadOnlySpan<double> state, ReadOnlySpan<int> divergedAt)
-    {
-        Block = block;
-        Start = start;
-        Count = count;
-        Dimension = dimension;
-        Step = step;
-        State = state;
-        DivergedAt = divergedAt;
-    }
-
     /// <summary>Block index (blocks are fixed: particle i is in block i / BlockSize).</summary>
-    public int Block { get; }
+    public int Block { get; } = block;
 
     /// <summary>Index of the block's first particle in the ensemble.</summary>
-    public int Start { get; }
+    public int Start { get; } = start;
 
-    public int Count { get; }
-    public int Dimension { get; }
+    public int Count { get; } = count;
+    public int Dimension { get; } = dimension;
 
     /// <summary>Steps taken so far (0 = the initial ensemble).</summary>
-    public int Step { get; }
+    public int Step { get; } = step;
 
     /// <summary>The whole state of the block (positions first, then momenta for two-block maps).</summary>
-    public ReadOnlySpan<double> State { get; }
+    public ReadOnlySpan<double> State { get; } = state;
 
     /// <summary>Positions only: d·Count values.</summary>
     public ReadOnlySpan<double> Positions => State[..(Dimension * Count)];
@@ -55,7 +45,7 @@ public readonly ref struct EnsembleBlockView
     public ReadOnlySpan<double> Coordinate(int k) => State.Slice(k * Count, Count);
 
     /// <summary>Step at which each particle of the block diverged; 0 while it has not.</summary>
-    public ReadOnlySpan<int> DivergedAt { get; }
+    public ReadOnlySpan<int> DivergedAt { get; } = divergedAt;
 }
 
 /// <summary>
