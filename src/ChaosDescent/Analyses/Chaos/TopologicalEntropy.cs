@@ -15,8 +15,9 @@ public sealed record EntropySettings
     /// its propagated rounding-error bound keeps every symbol certain. Default 20,000.</summary>
     public int MaxSymbols { get; init; } = 20_000;
 
-    /// <summary>Iterations of the lap count (multimodal maps). Default 40.</summary>
-    public int LapIterations { get; init; } = 40;
+    /// <summary>Iterations of the lap count (multimodal maps). Default 200: enough for the growth fit to separate
+    /// polynomial lap growth (zero entropy) from exponential growth at the 0.01 level.</summary>
+    public int LapIterations { get; init; } = 200;
 
     /// <summary>Cap on the distinct image intervals of the lap count (memory). Default 2,000,000.</summary>
     public int MaxIntervals { get; init; } = 2_000_000;
@@ -219,14 +220,40 @@ public static class TopologicalEntropy
         int m = logLaps.Count - 1;
         var growth = logLaps.ToArray();
         double upper = Enumerable.Range(1, m).Min(k => growth[k] / k);
-        var ratios = Enumerable.Range(1, m).Select(k => growth[k] - growth[k - 1]).ToArray();
-        double estimate = Math.Min(ratios[^1], upper);
-        int window = Math.Min(4, ratios.Length);
-        double spread = ratios.Skip(ratios.Length - window).Max() - ratios.Skip(ratios.Length - window).Min();
-        double bound = Math.Max(spread, 0.5 / m); // lap counts approach e^(nh) only up to a sub-exponential factor
+        double estimate, bound;
+        string how;
+        if (GrowthFit(growth, m / 2, m) is { } late && GrowthFit(growth, m / 4, m / 2) is { } early)
+        {
+            // ℓ_n = e^(hn)·(sub-exponential factor); below the onset of chaos ℓ_n grows like a polynomial n^k, which a
+            // plain ratio log(ℓ_n/ℓ_(n−1)) ≈ k/n mistakes for entropy. The fit log ℓ_n = c + k·log n + h·n over the
+            // last half of n removes that factor; the error is how far the fit over the quarter before it differs.
+            estimate = Math.Clamp(late, 0, upper);
+            bound = Math.Abs(late - early);
+            how = "the estimate fits log laps = c + k log n + h n over the last half of n, the error is the change from the fit over the quarter before";
+        }
+        else
+        {
+            var ratios = Enumerable.Range(1, m).Select(k => growth[k] - growth[k - 1]).ToArray();
+            estimate = Math.Min(ratios[^1], upper);
+            int window = Math.Min(4, ratios.Length);
+            bound = Math.Max(ratios.Skip(ratios.Length - window).Max() - ratios.Skip(ratios.Length - window).Min(),
+                0.5 / m); // lap counts approach e^(nh) only up to a sub-exponential factor
+            how = "too few iterations for the growth fit: the estimate is the last ratio, the error the spread of the last ratios";
+        }
         return new EntropyResult(estimate, bound, Math.Max(0, estimate - bound), upper, false,
             "lap-number growth (Misiurewicz-Szlenk), multimodal", [interval.Lo, interval.Hi], turning, 0, false, growth,
-            $"{turning.Length} turning points; laps of phi^n counted for n <= {m}; upper = min (1/n) log laps is a bound, the error an estimate from the last ratios");
+            $"{turning.Length} turning points; laps of phi^n counted for n <= {m}; upper = min (1/n) log laps is a bound; {how}");
+    }
+
+    /// <summary>h of the least-squares fit log ℓ_n = c + k·log n + h·n over n ∈ [from, to]; null with fewer than 6 points.</summary>
+    private static double? GrowthFit(double[] logLaps, int from, int to)
+    {
+        from = Math.Max(1, from);
+        if (to - from + 1 < 6) return null;
+        var n = Enumerable.Range(from, to - from + 1).Select(k => (double)k).ToArray();
+        var y = n.Select(k => logLaps[(int)k]).ToArray();
+        var p = MathNet.Numerics.Fit.LinearCombination(n, y, _ => 1.0, Math.Log, k => k);
+        return double.IsFinite(p[2]) ? p[2] : null;
     }
 
     private static int LowerBound(double[] sorted, double value)

@@ -175,4 +175,23 @@ public sealed class IndicatorTests
         Assert.True(h.Upper >= lambda.Lambda - 4 * lambda.StdErr, $"h <= {h.Upper}, lambda = {lambda.Lambda} +- {lambda.StdErr}");
         Assert.True(h.TopologicalEntropy > 0);
     }
+
+    [Fact]
+    public void LapGrowthSeparatesPolynomialFromExponentialAcrossThePeriodDoublingRoute()
+    {
+        // GD on quartic-negcos at ε = 1e-3 (Fig. 9): period 2 at η = 0.003 and period 4 at η = 0.0035 (the route
+        // accumulates at η ≈ 0.0035315), chaos at η = 0.0038. The map on the attractor's interval has two turning
+        // points, so entropy comes from lap counting. Below the onset ℓ_n grows like a polynomial: the plain ratio
+        // log(ℓ_n/ℓ_(n−1)) ≈ k/n would read 0.015 at n = 200 for k = 3, the growth fit must read ≤ 0.01.
+        var f = ObjectiveCatalog.Create("quartic-negcos", 1e-3, new Dictionary<string, double>());
+        foreach (double eta in new[] { 0.003, 0.0035 })
+        {
+            var h = TopologicalEntropy.Run(new DescentSystem { Objective = f, LearningRate = eta }, new EntropySettings());
+            Assert.Equal(2, h.TurningPoints.Length);
+            Assert.True(h.TopologicalEntropy + h.ErrorBound <= 0.01, $"eta = {eta}: h = {h.TopologicalEntropy} +- {h.ErrorBound}");
+        }
+        var chaotic = TopologicalEntropy.Run(new DescentSystem { Objective = f, LearningRate = 0.0038 }, new EntropySettings());
+        Assert.True(chaotic.Lower > 0.3, $"eta = 0.0038: lower {chaotic.Lower}");
+        Assert.True(chaotic.Upper >= chaotic.TopologicalEntropy);
+    }
 }
