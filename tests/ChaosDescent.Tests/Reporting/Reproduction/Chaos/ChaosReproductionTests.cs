@@ -12,7 +12,7 @@ public class ChaosReproductionTests
         var reps = typeof(IReproduction).Assembly.GetTypes()
             .Where(t => typeof(IReproduction).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.Namespace!.EndsWith(".Chaos"))
             .Select(t => (IReproduction)Activator.CreateInstance(t)!).OrderBy(r => r.Order).ToArray();
-        Assert.Equal(7, reps.Length);
+        Assert.Equal(8, reps.Length);
         Assert.All(reps, r => Assert.InRange(r.Order, 200, 299));
         foreach (var r in reps)
         {
