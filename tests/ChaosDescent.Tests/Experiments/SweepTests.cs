@@ -190,6 +190,7 @@ public sealed class SweepTests : IDisposable
         Assert.True(System.IO.File.Exists(Path.Combine(one, "timing.json")));
         Assert.Equal(13, System.IO.File.ReadAllLines(Path.Combine(one, "table.csv")).Length);
         Assert.True(System.IO.File.Exists(Path.Combine(one, "sweep-lyapunov.png")));
+        Assert.False(System.IO.File.Exists(Path.Combine(one, SeedSpread.FileName)), "no seed axis, no spread over seeds");
 
         // Three shards in three folders (a unit's seed does not depend on its shard), merged.
         var shards = Enumerable.Range(0, 3).Select(i => Path.Combine(_dir, $"shard{i}")).ToArray();
@@ -316,5 +317,53 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(JsonValueKind.Null, units[0].GetProperty("error").ValueKind);
         Assert.Contains("diverged", units[1].GetProperty("error").GetString());
         Assert.Equal(1, doc.RootElement.GetProperty("failed_units").GetInt32());
+    }
+
+    [Fact]
+    public void A_seed_axis_gives_the_spread_of_every_result_field_over_the_replicates()
+    {
+        var yaml = File("spread.yaml", """
+            name: spread
+            seed: [1, 2, 3, 4, 5]
+            objective: {name: quadratic-sin}
+            eta: [0.005, 0.02]
+            eps: [1.0e-3]
+            analyses:
+              - lyapunov: {steps: 2000, burn_in: 100, orbits: 4}
+            """);
+        var dir = Path.Combine(_dir, "spread");
+        Ok(Cli("run", yaml, "--out", dir));
+        using var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(Path.Combine(dir, "results.json")));
+        var units = doc.RootElement.GetProperty("units").EnumerateArray().ToList();
+        var lines = System.IO.File.ReadAllLines(Path.Combine(dir, SeedSpread.FileName));
+        Assert.Equal("analysis,point,field,replicates,mean,sd,q05,q50,q95,rate,rate_lo,rate_hi", lines[0]);
+        foreach (double eta in new[] { 0.005, 0.02 })
+        {
+            var lambdas = units.Where(u => u.GetProperty("coordinates").GetProperty("eta").GetDouble() == eta)
+                .Select(u => u.GetProperty("result").GetProperty("lambda").GetDouble()).Order().ToArray();
+            Assert.Equal(5, lambdas.Length);
+            var row = lines.Single(l => l.Contains($"eta={eta.ToString(System.Globalization.CultureInfo.InvariantCulture)}") && l.Split(',')[2] == "lambda").Split(',');
+            Assert.Equal("5", row[3]);
+            Assert.Equal(lambdas.Average(), double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), 1e-12);
+            Assert.Equal(lambdas[2], double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture));
+            double q05 = double.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture), q95 = double.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(q05, lambdas[0], lambdas[1]);
+            Assert.InRange(q95, lambdas[3], lambdas[4]);
+        }
+        foreach (var row in lines.Skip(1).Select(l => l.Split(',')).Where(r => r[9] != ""))
+        {
+            double rate = double.Parse(row[9], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(rate, double.Parse(row[10], System.Globalization.CultureInfo.InvariantCulture), double.Parse(row[11], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Quantiles_interpolate_between_order_statistics()
+    {
+        double[] x = [1, 2, 3, 4, 5];
+        Assert.Equal(1.2, SeedSpread.Quantile(x, 0.05), 12);
+        Assert.Equal(3, SeedSpread.Quantile(x, 0.5));
+        Assert.Equal(4.8, SeedSpread.Quantile(x, 0.95), 12);
+        Assert.Equal(7, SeedSpread.Quantile([7.0], 0.95));
     }
 }

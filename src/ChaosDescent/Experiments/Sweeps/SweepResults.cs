@@ -13,7 +13,8 @@ public sealed record SweepOutputs(JsonObject Plan, IReadOnlyList<JsonObject> Uni
 /// <summary>
 /// The files of a sweep folder: <c>plan.json</c> (the plan and its hash), <c>units/NNNNNN.json</c> (one per
 /// finished unit), and, once every unit is there, <c>results.json</c> (units in unit order, nothing time-dependent),
-/// <c>timing.json</c> and <c>table.csv</c>. A single-process run and a merge of shards compose
+/// <c>timing.json</c>, <c>table.csv</c> and, when a seed axis holds replicates, <c>seed-spread.csv</c>
+/// (<see cref="SeedSpread"/>). A single-process run and a merge of shards compose
 /// <c>results.json</c> with the same function from the same unit records, so the two are byte-identical.
 /// </summary>
 public static class SweepResults
@@ -202,6 +203,7 @@ public static class SweepResults
         AtomicFile.WriteAllText(Path.Combine(outDir, TimingFile), timing.ToJsonString(Json.Options) + "\n");
         var tablePath = Path.Combine(outDir, TableFile);
         AtomicFile.WriteAllText(tablePath, Table(units));
+        if (SeedSpread.HasSeedAxis(units)) AtomicFile.WriteAllText(Path.Combine(outDir, SeedSpread.FileName), SeedSpread.Csv(units));
         return new SweepOutputs(plan, units, resultsPath, tablePath);
     }
 
