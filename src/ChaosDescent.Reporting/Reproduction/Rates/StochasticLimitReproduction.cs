@@ -63,7 +63,7 @@ public sealed class StochasticLimitReproduction : IReproduction
                 ulong seed = SeedFor(context.Seed, Inv($"{p}.{eps}.{s}"));
                 var gd = FinalLaw(new GradientDescentMap(obj, Eta), n, seed, 0, context.Threads);
                 var sm = FinalLaw(new StochasticMap(obj, Eta), n, seed, 1, context.Threads);
-                var (cramer, w1Noise) = CramerUnbiased(gd, sm);
+                var (cramer, w1Noise) = Distances.CramerUnbiased(gd, sm);
                 double ks = Distances.KolmogorovSmirnov(gd, sm), w1 = Distances.Wasserstein1(gd, sm);
                 d2[s] = cramer;
                 ksMean[i] += ks / seeds;
@@ -144,31 +144,5 @@ public sealed class StochasticLimitReproduction : IReproduction
             for (int k = 0; k < Steps; k++) map.Step(xs, block, ref rng, scratch);
         });
         return x;
-    }
-
-    /// <summary>
-    /// Unbiased two-sample estimate of ∫(F − G)² dx, and the W1 floor √(2/π)·∫√(F̄(1 − F̄)(1/n + 1/m)) dx of the pooled
-    /// empirical CDF F̄ (the mean of |F_a − F_b| under equal laws, normal approximation).
-    /// </summary>
-    internal static (double Cramer, double W1Floor) CramerUnbiased(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var x = a.ToArray();
-        var y = b.ToArray();
-        Array.Sort(x);
-        Array.Sort(y);
-        int n = x.Length, m = y.Length, i = 0, j = 0;
-        double total = 0, floor = 0, prev = Math.Min(x[0], y[0]);
-        while (i < n || j < m)
-        {
-            double v = Math.Min(i < n ? x[i] : double.PositiveInfinity, j < m ? y[j] : double.PositiveInfinity);
-            double fa = (double)i / n, fb = (double)j / m, dx = v - prev;
-            total += ((fa - fb) * (fa - fb) - fa * (1 - fa) / (n - 1) - fb * (1 - fb) / (m - 1)) * dx;
-            double pooled = (double)(i + j) / (n + m);
-            floor += Math.Sqrt(pooled * (1 - pooled) * (1.0 / n + 1.0 / m)) * dx;
-            prev = v;
-            while (i < n && x[i] <= v) i++;
-            while (j < m && y[j] <= v) j++;
-        }
-        return (total, Math.Sqrt(2 / Math.PI) * floor);
     }
 }
