@@ -1,3 +1,4 @@
+using ChaosDescent.Statistics;
 using System.Globalization;
 using ChaosDescent.Analyses.Chaos;
 using ChaosDescent.Experiments;
@@ -72,6 +73,23 @@ internal static class LyapunovSweeps
         BatchesPerOrbit = s.Batches,
         StateDimension = 1,
     };
+
+    /// <summary>
+    /// λ and its batch-means SE over the orbits on the chaotic attractor only: an orbit whose own finite-time λ is
+    /// ≤ 0 was absorbed by a stable cycle or a shallow stable minimum — another attractor, to which the
+    /// m + ln(η/ε) of Thm. 9 does not apply. Equal to the estimator's λ and SE when no orbit was absorbed; NaN (a
+    /// failed check) when fewer than half the orbits are chaotic.
+    /// </summary>
+    public static (double Value, double Se) OnChaoticAttractor(LyapunovResult r)
+    {
+        var chaotic = Enumerable.Range(0, r.PerOrbit.Length).Where(i => r.PerOrbit[i] > 0).ToArray();
+        if (2 * chaotic.Length < r.PerOrbit.Length) return (double.NaN, double.NaN);
+        return BatchMeans.MeanAndStandardError(chaotic.SelectMany(i => r.BatchMeansPerOrbit[i]).ToArray());
+    }
+
+    /// <summary>Orbits of the sweep absorbed by another attractor (own λ ≤ 0), of all orbits.</summary>
+    public static (int Absorbed, int Orbits) AbsorbedOrbits(IReadOnlyList<SweepPoint> pts) =>
+        (pts.Sum(p => p.Result.PerOrbit.Count(l => !(l > 0))), pts.Sum(p => p.Result.PerOrbit.Length));
 
     /// <summary>max_i |value_i − ln(η_i/ε_i) − m| / tol_i ≤ 1 over the sweep, value = λ or eq. 4's norm average.</summary>
     public static Check AllWithin(string id, string what, IReadOnlyList<SweepPoint> pts, double m, Func<LyapunovResult, (double Value, double Se)> pick,
