@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ChaosDescent.Maps;
+using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
 
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
@@ -71,11 +72,7 @@ public static class EscapeStudy
 
     public static EscapeReport Run(DescentSystem system, EscapeStudySettings settings, IProgress<double>? progress = null)
     {
-        var obj = system.RequireMultiscale("escape");
-        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
-            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
-        if (settings.Particles < 1) throw new UserInputException($"particles must be at least 1 (got {settings.Particles})");
-        if (settings.Steps < 1) throw new UserInputException($"steps must be at least 1 (got {settings.Steps})");
+        var obj = RequireEscapeSystem(system, "escape", settings.Particles, settings.Steps);
         var map = system.CreateMap("escape");
         var a = EscapeAnalysis.Run(new EscapeRequest
         {
@@ -102,6 +99,18 @@ public static class EscapeStudy
             RatesPerStep: Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => i == j ? 0 : a.Result.Rate(i, j)).ToArray()).ToArray(),
             Transitions: Enumerable.Range(0, nr).Select(i => Enumerable.Range(0, nr).Select(j => a.Result.Transitions[i, j]).ToArray()).ToArray(),
             Diverged: a.Result.Diverged, DivergedFirstStep: a.Result.DivergedFirstStep, Seconds: a.Result.Seconds, Analysis: a);
+    }
+
+    /// <summary>The system's multiscale objective, once its map is one whose escapes are measured (gd, stochastic or
+    /// gaussian) and the ensemble has at least one particle and one step.</summary>
+    internal static MultiscaleObjective RequireEscapeSystem(DescentSystem system, string analysis, int particles, int steps)
+    {
+        var obj = system.RequireMultiscale(analysis);
+        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
+            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
+        if (particles < 1) throw new UserInputException($"particles must be at least 1 (got {particles})");
+        if (steps < 1) throw new UserInputException($"steps must be at least 1 (got {steps})");
+        return obj;
     }
 
     private static FirstExitsReport FirstExits(ExitTimeStatistics fe)
@@ -157,11 +166,7 @@ public static class MicroEscapeAnalysis
 
     public static MicroEscapeReport Run(DescentSystem system, MicroEscapeSettings settings, IProgress<double>? progress = null)
     {
-        var obj = system.RequireMultiscale("micro-escape");
-        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
-            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
-        if (settings.Particles < 1) throw new UserInputException($"particles must be at least 1 (got {settings.Particles})");
-        if (settings.Steps < 1) throw new UserInputException($"steps must be at least 1 (got {settings.Steps})");
+        var obj = EscapeStudy.RequireEscapeSystem(system, "micro-escape", settings.Particles, settings.Steps);
         var well = MicroWell.Find(obj, settings.Near);
         double[] etas;
         if (settings.EtaOverEps is { } ratios)
