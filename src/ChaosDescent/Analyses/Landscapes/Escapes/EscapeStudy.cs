@@ -6,7 +6,7 @@ using ChaosDescent.Runners;
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 
 /// <summary>Settings of <see cref="EscapeStudy"/> (CLI <c>chaosdescent escape</c>, the wells-of-f0 mode).</summary>
-public sealed record EscapeStudySettings
+public sealed record EscapeStudySettings : SeededSettings
 {
     /// <summary><c>particles</c> (default 10000): ensemble size.</summary>
     public int Particles { get; init; } = 10_000;
@@ -27,12 +27,6 @@ public sealed record EscapeStudySettings
     /// <summary><c>core_fraction</c> (default 0.5): the core of a well is f0 − f0(min) ≤ core_fraction · barrier; a
     /// transition counts on entering another well's core.</summary>
     public double CoreFraction { get; init; } = 0.5;
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>The first exits of the particles that started in a well (Kaplan–Meier, geometric fit).</summary>
@@ -121,7 +115,7 @@ public static class EscapeStudy
 }
 
 /// <summary>Settings of <see cref="MicroEscapeAnalysis"/> (CLI <c>chaosdescent escape --micro X [--sweep r1,r2,…]</c>).</summary>
-public sealed record MicroEscapeSettings
+public sealed record MicroEscapeSettings : SeededSettings
 {
     /// <summary><c>near</c> (default 0): escape from the microscopic minimum of f nearest this point.</summary>
     public double Near { get; init; }
@@ -134,12 +128,6 @@ public sealed record MicroEscapeSettings
 
     /// <summary><c>steps</c> (default 20000): the horizon K of P(escape within K).</summary>
     public int Steps { get; init; } = 20_000;
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>The microscopic well: GD's fixed point at its minimum loses stability at η = 2/f''(x*).</summary>
