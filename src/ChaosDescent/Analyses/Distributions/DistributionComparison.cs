@@ -95,18 +95,7 @@ public sealed class DistributionComparison
         var map = request.Map;
         var objective = map.Multiscale;
         int d = objective.Dimension;
-        RescaledGibbs? gibbs = null;
-        string? note = null;
-        double? sigma2 = null;
-        try
-        {
-            sigma2 = RescaledGibbs.SigmaSquared(objective);
-            gibbs = RescaledGibbs.For(objective, map.LearningRate, sigma2);
-        }
-        catch (UserInputException e)
-        {
-            note = e.Message;
-        }
+        var (sigma2, gibbs, note) = RescaledGibbs.TryFor(objective, map.LearningRate);
         // Histogram ranges: the Gibbs law's central 99.99 % widened by 30 %, else f0's typical range.
         var ranges = Enumerable.Range(0, d).Select(k =>
         {
