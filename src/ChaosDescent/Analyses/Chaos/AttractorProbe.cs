@@ -268,41 +268,11 @@ public static class AttractorProbe
         int n = x0.Length;
         var x = x0.ToArray();
         polished = x;
-        var scratch = new double[map.ScratchLength(1)];
-        var rng = Xoshiro256.ForStream(0, 0);
-        var y = new double[n];
-        var jac = new double[n * n];
-        var mono = new double[n * n];
-        var tmp = new double[n * n];
-        var rhs = new double[n];
-        bool converged = false;
-        for (int it = 0; it < 30; it++)
-        {
-            Compose(map, x, p, y, mono, jac, tmp, scratch, ref rng);
-            double res = 0;
-            for (int c = 0; c < n; c++)
-            {
-                rhs[c] = -(y[c] - x[c]);
-                res = Math.Max(res, Math.Abs(rhs[c]));
-                mono[c * n + c] -= 1;
-            }
-            if (!double.IsFinite(res) || !SmallMatrix.Solve(mono, rhs, n)) return 0;
-            double step = 0;
-            for (int c = 0; c < n; c++)
-            {
-                x[c] += rhs[c];
-                step = Math.Max(step, Math.Abs(rhs[c]));
-            }
-            if (step > 1e6 * tol) return 0; // wandered off (≳ 1e-3 of a well): not a polish of this orbit's cycle
-            if (step <= 1e-3 * tol)
-            {
-                converged = true;
-                break;
-            }
-        }
-        if (!converged) return 0;
+        var w = new NewtonWork(map, n);
+        // a step over 1e6·tol wandered off (≳ 1e-3 of a well): not a polish of this orbit's cycle
+        if (!Newton(map, x, p, tol, iterations: 30, maxStep: 1e6 * tol, residualBelowTol: false, w)) return 0;
         polished = x;
-        return ReturnPeriod(map, x, p, p, tol, y, tmp, jac, mono, scratch, ref rng);
+        return ReturnPeriod(map, x, p, p, tol, w.Y, w.Tmp, w.Jac, w.Mono, w.Scratch, ref w.Rng);
     }
 
     /// <summary>
@@ -332,17 +302,41 @@ public static class AttractorProbe
             double a = s2[c] - s1[c], b = s1[c] - s0[c], den = a - b;
             x[c] = Math.Abs(den) > 1e-300 && Math.Abs(a * a / den) <= radius ? s2[c] - a * a / den : s2[c];
         }
-        var scratch = new double[map.ScratchLength(1)];
-        var rng = Xoshiro256.ForStream(0, 0);
-        var y = new double[n];
-        var jac = new double[n * n];
-        var mono = new double[n * n];
-        var tmp = new double[n * n];
-        var rhs = new double[n];
-        bool converged = false;
-        for (int it = 0; it < 40; it++)
+        var w = new NewtonWork(map, n);
+        if (!Newton(map, x, p, tol, iterations: 40, maxStep: double.PositiveInfinity, residualBelowTol: true, w)) return false;
+        double dist = 0;
+        for (int c = 0; c < n; c++) dist = Math.Max(dist, Math.Abs(x[c] - s2[c]));
+        if (dist > radius) return false;
+        Compose(map, x, p, w.Y, w.Mono, w.Jac, w.Tmp, w.Scratch, ref w.Rng);
+        if (!(SmallMatrix.SpectralRadius(w.Mono, n) < 1)) return false;
+        // least period: x must not already return after a proper divisor of p
+        if (ReturnPeriod(map, x, p, p - 1, tol, w.Y, w.Tmp, w.Jac, w.Mono, w.Scratch, ref w.Rng) != 0) return false;
+        cycle = x;
+        return true;
+    }
+
+    /// <summary>Work arrays of Newton on φ^p(x) = x in n dimensions, and the stream the map's steps draw from.</summary>
+    private sealed class NewtonWork(OptimizerMap map, int n)
+    {
+        public readonly double[] Scratch = new double[map.ScratchLength(1)];
+        public Xoshiro256 Rng = Xoshiro256.ForStream(0, 0);
+        public readonly double[] Y = new double[n];
+        public readonly double[] Jac = new double[n * n];
+        public readonly double[] Mono = new double[n * n];
+        public readonly double[] Tmp = new double[n * n];
+        public readonly double[] Rhs = new double[n];
+    }
+
+    /// <summary>At most <paramref name="iterations"/> Newton steps on F(x) = φ^p(x) − x, updating x in place: true once a
+    /// step is ≤ 1e-3·tol (with <paramref name="residualBelowTol"/> also |F(x)|∞ ≤ tol before it); false on a non-finite
+    /// residual, a singular Jacobian, a step over <paramref name="maxStep"/>, or no convergence.</summary>
+    private static bool Newton(OptimizerMap map, double[] x, int p, double tol, int iterations, double maxStep, bool residualBelowTol, NewtonWork w)
+    {
+        int n = x.Length;
+        var (y, mono, rhs) = (w.Y, w.Mono, w.Rhs);
+        for (int it = 0; it < iterations; it++)
         {
-            Compose(map, x, p, y, mono, jac, tmp, scratch, ref rng);
+            Compose(map, x, p, y, mono, w.Jac, w.Tmp, w.Scratch, ref w.Rng);
             double res = 0;
             for (int c = 0; c < n; c++)
             {
@@ -350,30 +344,17 @@ public static class AttractorProbe
                 res = Math.Max(res, Math.Abs(rhs[c]));
                 mono[c * n + c] -= 1;
             }
-            if (!double.IsFinite(res)) return false;
-            if (!SmallMatrix.Solve(mono, rhs, n)) return false;
+            if (!double.IsFinite(res) || !SmallMatrix.Solve(mono, rhs, n)) return false;
             double step = 0;
             for (int c = 0; c < n; c++)
             {
                 x[c] += rhs[c];
                 step = Math.Max(step, Math.Abs(rhs[c]));
             }
-            if (step <= 1e-3 * tol && res <= tol)
-            {
-                converged = true;
-                break;
-            }
+            if (step > maxStep) return false;
+            if (step <= 1e-3 * tol && (!residualBelowTol || res <= tol)) return true;
         }
-        if (!converged) return false;
-        double dist = 0;
-        for (int c = 0; c < n; c++) dist = Math.Max(dist, Math.Abs(x[c] - s2[c]));
-        if (dist > radius) return false;
-        Compose(map, x, p, y, mono, jac, tmp, scratch, ref rng);
-        if (!(SmallMatrix.SpectralRadius(mono, n) < 1)) return false;
-        // least period: x must not already return after a proper divisor of p
-        if (ReturnPeriod(map, x, p, p - 1, tol, y, tmp, jac, mono, scratch, ref rng) != 0) return false;
-        cycle = x;
-        return true;
+        return false;
     }
 
     /// <summary>The least divisor r ≤ <paramref name="maxR"/> of p with |φ^r(x) − x|∞ ≤ 10·tol, or 0 (y, mono, jac, tmp are work arrays).</summary>

@@ -6,7 +6,7 @@ using ChaosDescent.Statistics;
 namespace ChaosDescent.Analyses.Distributions;
 
 /// <summary>Settings of <see cref="DistributionAnalysis"/> (CLI <c>chaosdescent distribution</c>).</summary>
-public sealed record DistributionSettings
+public sealed record DistributionSettings : SeededSettings
 {
     /// <summary><c>orbit</c> (default false): one long orbit (time averages) instead of an ensemble.</summary>
     public bool Orbit { get; init; }
@@ -32,12 +32,6 @@ public sealed record DistributionSettings
     /// <summary><c>compare</c> (default null): also run this map with the same settings (seed + 1) and report the
     /// distances between the two laws (Thm. 4: GD and the stochastic map have the same long-run law).</summary>
     public string? Compare { get; init; }
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>One coordinate's moments and distances to the rescaled Gibbs marginal.</summary>

@@ -95,18 +95,7 @@ public sealed class DistributionComparison
         var map = request.Map;
         var objective = map.Multiscale;
         int d = objective.Dimension;
-        RescaledGibbs? gibbs = null;
-        string? note = null;
-        double? sigma2 = null;
-        try
-        {
-            sigma2 = RescaledGibbs.SigmaSquared(objective);
-            gibbs = RescaledGibbs.For(objective, map.LearningRate, sigma2);
-        }
-        catch (UserInputException e)
-        {
-            note = e.Message;
-        }
+        var (sigma2, gibbs, note) = RescaledGibbs.TryFor(objective, map.LearningRate);
         // Histogram ranges: the Gibbs law's central 99.99 % widened by 30 %, else f0's typical range.
         var ranges = Enumerable.Range(0, d).Select(k =>
         {
@@ -115,6 +104,24 @@ public sealed class DistributionComparison
             double a = m.Quantile(5e-5), b = m.Quantile(1 - 5e-5), pad = 0.3 * (b - a);
             return (a - pad, b + pad);
         }).ToArray();
+
+        DistributionComparison Comparison(MarginalComparison[] marginals, Histogram2D? h2, int divergedCount, long? divergedFirstStep,
+            long sampleSize, double seconds, double[][]? trace = null, EnsembleStationarity? stationarity = null) => new()
+            {
+                Request = request,
+                Sigma2 = sigma2,
+                GibbsNote = note,
+                Marginals = marginals,
+                Gibbs = gibbs,
+                Histogram2D = h2,
+                TotalVariation2D = h2 is not null && gibbs is not null ? Statistics.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
+                DivergedCount = divergedCount,
+                DivergedFirstStep = divergedFirstStep,
+                SampleSize = sampleSize,
+                Seconds = seconds,
+                Trace = trace,
+                Stationarity = stationarity,
+            };
 
         if (request.Orbit)
         {
@@ -138,21 +145,7 @@ public sealed class DistributionComparison
                 var g = gibbs?.Marginal(k);
                 return new MarginalComparison(k, h, r.Moments[k], g, g is null ? null : Statistics.Distances.FromHistogram(h, g), g?.Mean, g?.Variance);
             }).ToArray();
-            return new DistributionComparison
-            {
-                Request = request,
-                Sigma2 = sigma2,
-                GibbsNote = note,
-                Marginals = marginals,
-                Gibbs = gibbs,
-                Histogram2D = r.Histogram2D,
-                TotalVariation2D = r.Histogram2D is { } h2 && gibbs is not null ? Statistics.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
-                DivergedCount = 0,
-                DivergedFirstStep = null,
-                SampleSize = r.StepsTaken - request.BurnIn,
-                Seconds = r.Seconds,
-                Trace = r.Trace,
-            };
+            return Comparison(marginals, r.Histogram2D, divergedCount: 0, divergedFirstStep: null, r.StepsTaken - request.BurnIn, r.Seconds, trace: r.Trace);
         }
         else
         {
@@ -186,21 +179,7 @@ public sealed class DistributionComparison
                 h2 = new Histogram2D(ranges[0].Item1, ranges[0].Item2, 60, ranges[1].Item1, ranges[1].Item2, 60);
                 foreach (var p in snap.FinitePoints()) h2.Add(p[0], p[1]);
             }
-            return new DistributionComparison
-            {
-                Request = request,
-                Sigma2 = sigma2,
-                GibbsNote = note,
-                Marginals = marginals,
-                Gibbs = gibbs,
-                Histogram2D = h2,
-                TotalVariation2D = h2 is not null && gibbs is not null ? Statistics.Distances.TotalVariation(h2, gibbs.CellMasses(h2)) : null,
-                DivergedCount = r.Divergence.Count,
-                DivergedFirstStep = r.Divergence.FirstStep,
-                SampleSize = request.Particles - r.Divergence.Count,
-                Seconds = r.Seconds,
-                Stationarity = stationarity,
-            };
+            return Comparison(marginals, h2, r.Divergence.Count, r.Divergence.FirstStep, request.Particles - r.Divergence.Count, r.Seconds, stationarity: stationarity);
         }
     }
 }

@@ -109,6 +109,22 @@ public sealed class RescaledGibbs
         return new RescaledGibbs(objective.Macro, eta, s2);
     }
 
+    /// <summary>σ² and the law at η where the theory gives them; otherwise the user error saying why not, as
+    /// <c>Note</c> (σ² stays set when only the law is refused, e.g. for η ≤ 0).</summary>
+    public static (double? Sigma2, RescaledGibbs? Gibbs, string? Note) TryFor(MultiscaleObjective objective, double eta)
+    {
+        double? sigma2 = null;
+        try
+        {
+            sigma2 = SigmaSquared(objective);
+            return (sigma2, For(objective, eta, sigma2), null);
+        }
+        catch (UserInputException e)
+        {
+            return (sigma2, null, e.Message);
+        }
+    }
+
     /// <summary>From f0 and σ² directly.</summary>
     public static RescaledGibbs For(MacroPotential f0, double eta, double sigma2)
     {

@@ -203,56 +203,35 @@ public static class DegenerateMinima
         long total = s.Epochs * stepsPerEpoch;
         if (MapIteration.Run(map, theta, total, ref rng, observer) == total) observer.Observe(total, theta, double.NaN, default);
         double trained = diverged ? double.NaN : loss.Loss(theta);
-        if (diverged)
-            return new MinimumReport
-            {
-                Method = method,
-                Description = desc,
-                LearningRate = eta,
-                Batch = batch,
-                Epochs = s.Epochs,
-                Diverged = true,
-                TrainedLoss = double.NaN,
-                PolishedLoss = double.NaN,
-                PolishIterations = 0,
-                PolishDistance = double.NaN,
-                DistanceFromInit = double.NaN,
-                Eigenvalues = [],
-                Threshold = double.NaN,
-                NearZero = 0,
-                Sharpness = double.NaN,
-                ResidualTermNorm = double.NaN,
-                GapRatio = double.NaN,
-                TraceEpochs = te.ToArray(),
-                TraceLoss = tl.ToArray(),
-                TraceSharpness = ts.ToArray(),
-                Parameters = theta,
-            };
+        if (diverged) return Report(polished: double.NaN, iters: 0, polishDistance: double.NaN, distanceFromInit: double.NaN, spec: null);
         var trainedTheta = (double[])theta.Clone();
         int iters = 0;
         if (s.Polish) (theta, iters) = Polish(mlp, data, loss, theta, s.PolishIterations);
         double polished = loss.Loss(theta);
         progress?.Report(0.9);
         var spec = Spectrum(mlp, data, loss, theta);
-        return new MinimumReport
+        return Report(polished, iters, Distance(theta, trainedTheta), Distance(trainedTheta, theta0), spec);
+
+        // Without a spectrum (a diverged run) its numbers are NaN and no eigenvalue is counted.
+        MinimumReport Report(double polished, int iters, double polishDistance, double distanceFromInit, SpectrumResult? spec) => new()
         {
             Method = method,
             Description = desc,
             LearningRate = eta,
             Batch = batch,
             Epochs = s.Epochs,
-            Diverged = false,
+            Diverged = diverged,
             TrainedLoss = trained,
             PolishedLoss = polished,
             PolishIterations = iters,
-            PolishDistance = Distance(theta, trainedTheta),
-            DistanceFromInit = Distance(trainedTheta, theta0),
-            Eigenvalues = spec.Eigenvalues,
-            Threshold = spec.Threshold,
-            NearZero = spec.NearZero,
-            Sharpness = spec.Eigenvalues[^1],
-            ResidualTermNorm = spec.ResidualTermNorm,
-            GapRatio = spec.GapRatio,
+            PolishDistance = polishDistance,
+            DistanceFromInit = distanceFromInit,
+            Eigenvalues = spec?.Eigenvalues ?? [],
+            Threshold = spec?.Threshold ?? double.NaN,
+            NearZero = spec?.NearZero ?? 0,
+            Sharpness = spec is null ? double.NaN : spec.Eigenvalues[^1],
+            ResidualTermNorm = spec?.ResidualTermNorm ?? double.NaN,
+            GapRatio = spec?.GapRatio ?? double.NaN,
             TraceEpochs = te.ToArray(),
             TraceLoss = tl.ToArray(),
             TraceSharpness = ts.ToArray(),

@@ -6,7 +6,7 @@ using ChaosDescent.Maps;
 namespace ChaosDescent.Analyses.ImplicitBias;
 
 /// <summary>Settings of <see cref="LangevinAnalysis"/> (CLI <c>chaosdescent langevin</c>); the data set is part of them.</summary>
-public sealed record LangevinAnalysisSettings
+public sealed record LangevinAnalysisSettings : SeededSettings
 {
     /// <summary><c>data</c> (default "linreg2d"): a CSV file or a built-in data set.</summary>
     public string Data { get; init; } = "linreg2d";
@@ -58,12 +58,6 @@ public sealed record LangevinAnalysisSettings
 
     /// <summary><c>gd_steps</c> (default 1000): GD steps of the multiscale row.</summary>
     public int GdSteps { get; init; } = 1000;
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 public sealed record GibbsLawReport(string Method, double[] Mean, double[] Covariance);

@@ -1,3 +1,4 @@
+using ChaosDescent.Learning;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
@@ -119,19 +120,7 @@ public sealed class MatrixFactorization : IScalarField
             }
     }
 
-    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian)
-    {
-        int p = Dimension;
-        var e = new double[p];
-        var column = new double[p];
-        for (int j = 0; j < p; j++)
-        {
-            e[j] = 1;
-            HessianVectorProduct(theta, e, column);
-            for (int i = 0; i < p; i++) hessian[i * p + j] = column[i];
-            e[j] = 0;
-        }
-    }
+    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian) => HessianColumns.Assemble(this, theta, hessian);
 
     public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count) =>
         this.AccumulateGradientPointwise(x, gradient, count);

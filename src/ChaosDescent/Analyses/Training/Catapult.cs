@@ -1,3 +1,4 @@
+using ChaosDescent.Learning;
 using ChaosDescent.Maps;
 using ChaosDescent.Numerics;
 using ChaosDescent.Objectives;
@@ -75,19 +76,7 @@ public sealed class UvModel(int width, double input = 1, double target = 0) : IS
         }
     }
 
-    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian)
-    {
-        int d = Dimension;
-        var e = new double[d];
-        var column = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            e[j] = 1;
-            HessianVectorProduct(theta, e, column);
-            for (int i = 0; i < d; i++) hessian[i * d + j] = column[i];
-            e[j] = 0;
-        }
-    }
+    public void Hessian(ReadOnlySpan<double> theta, Span<double> hessian) => HessianColumns.Assemble(this, theta, hessian);
 
     public void AccumulateGradient(ReadOnlySpan<double> x, Span<double> gradient, int count) =>
         this.AccumulateGradientPointwise(x, gradient, count);

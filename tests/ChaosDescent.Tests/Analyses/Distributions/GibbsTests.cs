@@ -23,6 +23,26 @@ public class GibbsTests
     }
 
     [Fact]
+    public void TryForGivesTheLawOrWhyNot()
+    {
+        var quadratic = ObjectiveCatalog.Create("quadratic-sin", 1e-4);
+        var (s2, g, note) = RescaledGibbs.TryFor(quadratic, 0.1);
+        Assert.Equal(0.5, s2!.Value, 10);
+        Assert.Equal(0.025, g!.Marginal().Variance, 8);
+        Assert.Null(note);
+
+        (s2, g, note) = RescaledGibbs.TryFor(quadratic, 0);
+        Assert.Equal(0.5, s2!.Value, 10);
+        Assert.Null(g);
+        Assert.Contains("must be positive", note);
+
+        (s2, g, note) = RescaledGibbs.TryFor(ChaosDescent.Tests.Analyses.Chaos.TestMaps.LogisticObjective(), 0.1);
+        Assert.Null(s2);
+        Assert.Null(g);
+        Assert.Contains("no micro-scale", note);
+    }
+
+    [Fact]
     public void QuarticSecondMomentHasTheGammaClosedForm()
     {
         // p ∝ exp(−x⁴/η) (σ² = 1/2): E x² = √η Γ(3/4)/Γ(1/4) — the anchors' sanity figure ≈ 0.107 at η = 0.1.

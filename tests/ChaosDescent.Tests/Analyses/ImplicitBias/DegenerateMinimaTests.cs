@@ -28,6 +28,31 @@ public class DegenerateMinimaTests
     }
 
     [Fact]
+    public void ADivergedComparisonRunReportsNoSpectrum()
+    {
+        var r = DegenerateMinima.Run(ThreePoints(), new MinimaSettings
+        {
+            Hidden = "4",
+            Activation = Activation.Tanh(),
+            LearningRate = 0.05,
+            Epochs = 300,
+            LargeLearningRate = 1e3,
+            Seed = 3,
+        });
+        var large = r.Comparisons.Single(c => c.Method == "gd-large");
+        Assert.True(large.Diverged);
+        Assert.Equal(1e3, large.LearningRate);
+        Assert.True(double.IsNaN(large.TrainedLoss) && double.IsNaN(large.PolishedLoss) && double.IsNaN(large.Sharpness));
+        Assert.True(double.IsNaN(large.PolishDistance) && double.IsNaN(large.DistanceFromInit) && double.IsNaN(large.Threshold));
+        Assert.Empty(large.Eigenvalues);
+        Assert.Equal(0, large.NearZero);
+        Assert.Equal(0, large.PolishIterations);
+        Assert.False(r.Main.Diverged);
+        Assert.Equal(r.Main.Eigenvalues[^1], r.Main.Sharpness);
+        Assert.NotEmpty(r.Main.Eigenvalues);
+    }
+
+    [Fact]
     public void JacobianMatchesFiniteDifferencesOfThePrediction()
     {
         var data = ThreePoints();

@@ -5,7 +5,7 @@ using ChaosDescent.Runners;
 namespace ChaosDescent.Analyses.Landscapes.Convergence;
 
 /// <summary>Settings of <see cref="ConvergenceAnalysis"/> (CLI <c>chaosdescent convergence</c>).</summary>
-public sealed record ConvergenceSettings
+public sealed record ConvergenceSettings : SeededSettings
 {
     /// <summary><c>particles</c> (default 100000): ensemble size N.</summary>
     public int Particles { get; init; } = 100_000;
@@ -24,12 +24,6 @@ public sealed record ConvergenceSettings
 
     /// <summary><c>initial</c> (default null: point:x*+2; deterministic maps uniform ±0.01 around it).</summary>
     public string? Initial { get; init; }
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>W2 to the long-run law against step, with the fitted and the predicted rate (CLI <c>convergence --json</c>).</summary>

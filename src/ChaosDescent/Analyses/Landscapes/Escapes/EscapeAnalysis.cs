@@ -113,18 +113,7 @@ public sealed class EscapeAnalysis
             throw new UserInputException($"--from-well must lie in [0, {wells.Wells.Count - 1}] (f0 has {wells.Wells.Count} wells)");
         var initial = request.Initial ?? InitialCondition.Uniform(cores[startWell].Lo, cores[startWell].Hi);
 
-        double? sigma2 = null;
-        RescaledGibbs? gibbs = null;
-        string? note = null;
-        try
-        {
-            sigma2 = RescaledGibbs.SigmaSquared(objective);
-            gibbs = RescaledGibbs.For(objective, map.LearningRate, sigma2);
-        }
-        catch (UserInputException e)
-        {
-            note = e.Message;
-        }
+        var (sigma2, gibbs, note) = RescaledGibbs.TryFor(objective, map.LearningRate);
         WellConnectivity? conn = null;
         try
         {

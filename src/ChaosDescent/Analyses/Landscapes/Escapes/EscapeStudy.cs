@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
 using ChaosDescent.Maps;
+using ChaosDescent.Objectives;
 using ChaosDescent.Runners;
 
 namespace ChaosDescent.Analyses.Landscapes.Escapes;
 
 /// <summary>Settings of <see cref="EscapeStudy"/> (CLI <c>chaosdescent escape</c>, the wells-of-f0 mode).</summary>
-public sealed record EscapeStudySettings
+public sealed record EscapeStudySettings : SeededSettings
 {
     /// <summary><c>particles</c> (default 10000): ensemble size.</summary>
     public int Particles { get; init; } = 10_000;
@@ -26,12 +27,6 @@ public sealed record EscapeStudySettings
     /// <summary><c>core_fraction</c> (default 0.5): the core of a well is f0 − f0(min) ≤ core_fraction · barrier; a
     /// transition counts on entering another well's core.</summary>
     public double CoreFraction { get; init; } = 0.5;
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>The first exits of the particles that started in a well (Kaplan–Meier, geometric fit).</summary>
@@ -71,11 +66,7 @@ public static class EscapeStudy
 
     public static EscapeReport Run(DescentSystem system, EscapeStudySettings settings, IProgress<double>? progress = null)
     {
-        var obj = system.RequireMultiscale("escape");
-        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
-            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
-        if (settings.Particles < 1) throw new UserInputException($"particles must be at least 1 (got {settings.Particles})");
-        if (settings.Steps < 1) throw new UserInputException($"steps must be at least 1 (got {settings.Steps})");
+        var obj = RequireEscapeSystem(system, "escape", settings.Particles, settings.Steps);
         var map = system.CreateMap("escape");
         var a = EscapeAnalysis.Run(new EscapeRequest
         {
@@ -104,6 +95,18 @@ public static class EscapeStudy
             Diverged: a.Result.Diverged, DivergedFirstStep: a.Result.DivergedFirstStep, Seconds: a.Result.Seconds, Analysis: a);
     }
 
+    /// <summary>The system's multiscale objective, once its map is one whose escapes are measured (gd, stochastic or
+    /// gaussian) and the ensemble has at least one particle and one step.</summary>
+    internal static MultiscaleObjective RequireEscapeSystem(DescentSystem system, string analysis, int particles, int steps)
+    {
+        var obj = system.RequireMultiscale(analysis);
+        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
+            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
+        if (particles < 1) throw new UserInputException($"particles must be at least 1 (got {particles})");
+        if (steps < 1) throw new UserInputException($"steps must be at least 1 (got {steps})");
+        return obj;
+    }
+
     private static FirstExitsReport FirstExits(ExitTimeStatistics fe)
     {
         var (lo, hi) = fe.GeometricMeanInterval();
@@ -112,7 +115,7 @@ public static class EscapeStudy
 }
 
 /// <summary>Settings of <see cref="MicroEscapeAnalysis"/> (CLI <c>chaosdescent escape --micro X [--sweep r1,r2,…]</c>).</summary>
-public sealed record MicroEscapeSettings
+public sealed record MicroEscapeSettings : SeededSettings
 {
     /// <summary><c>near</c> (default 0): escape from the microscopic minimum of f nearest this point.</summary>
     public double Near { get; init; }
@@ -125,12 +128,6 @@ public sealed record MicroEscapeSettings
 
     /// <summary><c>steps</c> (default 20000): the horizon K of P(escape within K).</summary>
     public int Steps { get; init; } = 20_000;
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>The microscopic well: GD's fixed point at its minimum loses stability at η = 2/f''(x*).</summary>
@@ -157,11 +154,7 @@ public static class MicroEscapeAnalysis
 
     public static MicroEscapeReport Run(DescentSystem system, MicroEscapeSettings settings, IProgress<double>? progress = null)
     {
-        var obj = system.RequireMultiscale("micro-escape");
-        if (system.Map is not ("gd" or "stochastic" or "gaussian"))
-            throw new UserInputException($"map must be gd, stochastic or gaussian for escapes (got '{system.Map}')");
-        if (settings.Particles < 1) throw new UserInputException($"particles must be at least 1 (got {settings.Particles})");
-        if (settings.Steps < 1) throw new UserInputException($"steps must be at least 1 (got {settings.Steps})");
+        var obj = EscapeStudy.RequireEscapeSystem(system, "micro-escape", settings.Particles, settings.Steps);
         var well = MicroWell.Find(obj, settings.Near);
         double[] etas;
         if (settings.EtaOverEps is { } ratios)

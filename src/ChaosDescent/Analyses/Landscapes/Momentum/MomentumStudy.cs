@@ -5,7 +5,7 @@ using ChaosDescent.Runners;
 namespace ChaosDescent.Analyses.Landscapes.Momentum;
 
 /// <summary>Settings of <see cref="MomentumStudy"/> (CLI <c>chaosdescent momentum</c>, one method per run: the system's map).</summary>
-public sealed record MomentumSettings
+public sealed record MomentumSettings : SeededSettings
 {
     /// <summary><c>particles</c> (default 100000, at least 10): ensemble size.</summary>
     public int Particles { get; init; } = 100_000;
@@ -21,12 +21,6 @@ public sealed record MomentumSettings
 
     /// <summary><c>initial</c> (default "uniform:-1,1"): initial ensemble.</summary>
     public string Initial { get; init; } = "uniform:-1,1";
-
-    /// <summary><c>seed</c> (default 1).</summary>
-    public ulong Seed { get; init; } = 1;
-
-    /// <summary><c>threads</c> (default 0 = all cores); results do not depend on it.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>The ensemble at the last step against N(x*, linear theory).</summary>
